@@ -1,0 +1,27 @@
+# The API service (service/): dependencies, lint, type check, build and the test suite.
+
+$(SERVICE)/node_modules/.package-lock.json: $(SERVICE)/package.json $(SERVICE)/package-lock.json
+	cd $(SERVICE) && $(NODE_PATH_ENV) npm ci --no-audit --no-fund
+
+.PHONY: deps
+deps: $(SERVICE)/node_modules/.package-lock.json ## Install the service's dependencies (npm ci) when package-lock.json changed
+
+.PHONY: lint
+lint: deps ## ESLint and Prettier check of the service
+	cd $(SERVICE) && $(NODE_PATH_ENV) npm run --silent lint
+
+.PHONY: typecheck
+typecheck: deps ## TypeScript type check (strict) of the service and its tests
+	cd $(SERVICE) && $(NODE_PATH_ENV) npm run --silent typecheck
+
+.PHONY: service-build
+service-build: deps ## Compile the service to service/dist
+	cd $(SERVICE) && $(NODE_PATH_ENV) npm run --silent build
+
+.PHONY: test
+test: deps ## Run the whole test suite (unit + integration on a DynamoDB/S3 emulator started by testcontainers)
+	cd $(SERVICE) && $(NODE_PATH_ENV) npm test
+
+.PHONY: dev
+dev: deps ## Run the service from source with reload, against the emulator of `make up` (reads .env)
+	cd $(SERVICE) && $(NODE_PATH_ENV) npm run dev
