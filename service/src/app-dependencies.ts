@@ -1,0 +1,38 @@
+// What the app factory needs from the outside world. main.ts builds the real ones; tests build
+// their own (real AWS clients against an emulator, a fixed clock, a fake geo reader, ...).
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { AvatarStore } from './aws/avatar-store.ts';
+import type { DependencyChecker } from './aws/readiness.ts';
+import type { UsersRepository } from './aws/users-repository.ts';
+import type { StateService } from './domain/state-service.ts';
+import type { GeoLookup } from './geo/geo-reader.ts';
+import type { Metrics } from './http/metrics.ts';
+
+export type AppSettings = Pick<
+  Config,
+  'TRUST_PROXY' | 'AVATAR_MAX_BYTES' | 'AVATAR_URL_MODE' | 'AVATAR_URL_TTL' | 'API_KEY'
+>;
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Lifecycle {
+  isShuttingDown(): boolean;
+}
+
+export interface AppDependencies {
+  settings: AppSettings;
+  logger: Logger;
+  clock: Clock;
+  /** When the process started serving, for uptime_seconds. */
+  startedAt: Date;
+  lifecycle: Lifecycle;
+  metrics: Metrics;
+  users: UsersRepository;
+  avatars: AvatarStore;
+  state: StateService;
+  geo: GeoLookup;
+  readiness: DependencyChecker;
+}

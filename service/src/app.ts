@@ -1,0 +1,39 @@
+// The app factory: a Koa app from its dependencies, with no globals and no I/O of its own, so
+// tests build it with whatever clients, clock and GeoIP reader they need.
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { AppDependencies } from './app-dependencies.ts';
+import { errorHandler } from './http/errors.ts';
+import { accessLog, requestId, securityHeaders } from './http/request-context.ts';
+import { openApiDocument } from './openapi/spec.ts';
+import { registerDocsRoutes } from './routes/docs.ts';
+import { registerIpRoutes } from './routes/ip.ts';
+import { registerStateRoutes } from './routes/state.ts';
+import { registerSystemRoutes } from './routes/system.ts';
+import { registerUserRoutes } from './routes/users.ts';
+
+export interface App {
+  koa: Koa;
+  router: Router;
+}
+
+export function createApp(deps: AppDependencies, version: string): App {
+  const koa = new Koa();
+  const router = new Router();
+  registerSystemRoutes(router, deps);
+  registerIpRoutes(router, deps);
+  registerUserRoutes(router, deps);
+  registerStateRoutes(router, deps);
+  registerDocsRoutes(router, openApiDocument(version));
+
+  // Koa's own error printing is replaced by the JSON error boundary and the pino logger.
+  koa.silent = true;
+  koa.use(requestId());
+  koa.use(accessLog(deps.logger));
+  koa.use(deps.metrics.middleware);
+  koa.use(securityHeaders());
+  koa.use(errorHandler(deps.logger));
+  koa.use(router.routes());
+  koa.use(router.allowedMethods());
+  return { koa, router };
+}

@@ -1,0 +1,74 @@
+// AWS SDK clients with the timeouts that make a dead dependency fail fast instead of hanging.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Config } from '../config.ts';
+
+export interface AwsClients {
+  /** The low-level client, for table-level calls such as DescribeTable. */
+  dynamoBase: DynamoDBClient;
+  dynamo: DynamoDBDocumentClient;
+  s3: S3Client;
+  /** Signs URLs for browsers: same bucket, but the endpoint a browser reaches (S3_PUBLIC_ENDPOINT). */
+  s3Public: S3Client;
+  destroy(): void;
+}
+
+type AwsSettings = Pick<
+  Config,
+  | 'AWS_REGION'
+  | 'AWS_ENDPOINT_URL'
+  | 'S3_PUBLIC_ENDPOINT'
+  | 'AWS_CONNECT_TIMEOUT_MS'
+  | 'AWS_REQUEST_TIMEOUT_MS'
+>;
+
+export function createAwsClients(config: AwsSettings): AwsClients {
+  const requestHandler = new NodeHttpHandler({
+    connectionTimeout: config.AWS_CONNECT_TIMEOUT_MS,
+    requestTimeout: config.AWS_REQUEST_TIMEOUT_MS,
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50 }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50 }),
+  });
+  const common = {
+    region: config.AWS_REGION,
+    requestHandler,
+    // Two attempts: one retry for a transient blip, then fail fast (the client may retry).
+    maxAttempts: 2,
+    ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
+  };
+  const dynamoBase = new DynamoDBClient(common);
+  const dynamo = DynamoDBDocumentClient.from(dynamoBase, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const pathStyle = config.AWS_ENDPOINT_URL !== undefined;
+  // Checksums only where S3 requires them: uploads then go out as one plain PUT with a known
+  // length (TLS protects them on AWS), which every emulator accepts.
+  const s3 = new S3Client({
+    ...common,
+    forcePathStyle: pathStyle,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const publicEndpoint = config.S3_PUBLIC_ENDPOINT ?? config.AWS_ENDPOINT_URL;
+  const s3Public = new S3Client({
+    region: config.AWS_REGION,
+    forcePathStyle: pathStyle,
+    ...(publicEndpoint ? { endpoint: publicEndpoint } : {}),
+  });
+  return {
+    dynamoBase,
+    dynamo,
+    s3,
+    s3Public,
+    destroy() {
+      dynamo.destroy();
+      dynamoBase.destroy();
+      s3.destroy();
+      s3Public.destroy();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+// Process entry: configuration, real clients, listen, signals. Everything else is in createApp.
+import { readFileSync } from 'node:fs';
+import { AvatarStore } from './aws/avatar-store.ts';
+import { createAwsClients } from './aws/clients.ts';
+import { awsDependencyChecker, cachedChecker } from './aws/readiness.ts';
+import { StateRepository } from './aws/state-repository.ts';
+import { UsersRepository } from './aws/users-repository.ts';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { StateService } from './domain/state-service.ts';
+import { defaultGeoDatabasePaths, openGeoLookup } from './geo/geo-reader.ts';
+import { createMetrics } from './http/metrics.ts';
+import { shutdownState, startHttpServer } from './lifecycle/http-server.ts';
+import { createLogger } from './logger.ts';
+
+const READINESS_CACHE_MS = 2000;
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    createLogger('fatal').fatal({ problems: err.problems }, err.message);
+    process.exit(1);
+  }
+}
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? '0.0.0';
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const clients = createAwsClients(config);
+  const geo = await openGeoLookup(config.GEOIP_DB_PATH ?? defaultGeoDatabasePaths());
+  const geoStatus = geo.status();
+  if (!geoStatus.ok) logger.error({ reason: geoStatus.reason }, 'GeoIP disabled: /ip answers 503');
+
+  const state = shutdownState();
+  const { koa } = createApp(
+    {
+      settings: config,
+      logger,
+      clock: { now: () => new Date() },
+      startedAt: new Date(),
+      lifecycle: state,
+      metrics: createMetrics(),
+      users: new UsersRepository(clients.dynamo, config.USERS_TABLE),
+      avatars: new AvatarStore({
+        s3: clients.s3,
+        s3Public: clients.s3Public,
+        bucket: config.AVATARS_BUCKET,
+        region: config.AWS_REGION,
+        publicEndpoint: config.S3_PUBLIC_ENDPOINT ?? config.AWS_ENDPOINT_URL,
+      }),
+      state: new StateService({
+        repository: new StateRepository(clients.dynamo, config.STATE_TABLE),
+        now: () => new Date(),
+      }),
+      geo,
+      readiness: cachedChecker(
+        awsDependencyChecker({
+          dynamo: clients.dynamoBase,
+          s3: clients.s3,
+          usersTable: config.USERS_TABLE,
+          stateTable: config.STATE_TABLE,
+          bucket: config.AVATARS_BUCKET,
+        }),
+        READINESS_CACHE_MS,
+      ),
+    },
+    packageVersion(),
+  );
+
+  const running = await startHttpServer(koa, { port: config.PORT, state });
+  logger.info(
+    { port: running.port, region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL ?? 'aws' },
+    'listening',
+  );
+
+  const stop = (signal: NodeJS.Signals) => {
+    logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down');
+    void running.shutdown(config.SHUTDOWN_TIMEOUT_MS).then((drained) => {
+      clients.destroy();
+      logger.info({ drained }, drained ? 'stopped' : 'stopped: connections cut at the timeout');
+      process.exit(drained ? 0 : 1);
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  createLogger('fatal').fatal({ err }, 'the service could not start');
+  process.exit(1);
+});

@@ -1,0 +1,190 @@
+// GET /users and POST /user: users with avatar images. The avatar goes to S3 first, then the user
+// item is written with a conditional put; if that fails the object is deleted again, so neither
+// an orphan object nor a user without an avatar is left behind.
+import { createReadStream } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import type Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import { koaBody } from 'koa-body';
+import type { AppDependencies } from '../app-dependencies.ts';
+import { EmailTakenError, USER_KEY_FIELDS, type UserItem } from '../aws/users-repository.ts';
+import { detectImageType, IMAGE_SNIFF_BYTES } from '../domain/image-type.ts';
+import { parseEmail, parseName } from '../domain/user-input.ts';
+import {
+  conflict,
+  dependencyFailed,
+  payloadTooLarge,
+  unsupportedMediaType,
+  validationFailed,
+} from '../http/errors.ts';
+import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
+
+/** Room for the name and email parts and multipart framing on top of the avatar itself. */
+const FORM_OVERHEAD_BYTES = 64 * 1024;
+
+export interface PublicUser {
+  avatar_url: string;
+  email: string;
+  name: string;
+}
+
+interface UploadedFile {
+  filepath: string;
+  size: number;
+}
+
+const single = <T>(value: T | T[] | undefined): T | undefined =>
+  Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
+
+async function readHead(path: string, bytes: number): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await file.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+export function registerUserRoutes(router: Router, deps: AppDependencies): void {
+  const { settings, users, avatars, logger, clock } = deps;
+
+  async function present(user: UserItem): Promise<PublicUser> {
+    const avatarUrl =
+      settings.AVATAR_URL_MODE === 'presigned'
+        ? await avatars.presign(user.avatar_key, settings.AVATAR_URL_TTL)
+        : user.avatar_url;
+    return { avatar_url: avatarUrl, email: user.email, name: user.name };
+  }
+
+  router.get('/users', async (ctx) => {
+    const limit = parseLimit(ctx.query.limit, undefined);
+    const cursor = decodeCursor(ctx.query.cursor, USER_KEY_FIELDS);
+    if (limit === undefined) {
+      if (cursor) throw validationFailed('cursor: only valid together with limit');
+      const all = await users.all().catch(dynamoFailed);
+      ctx.body = await Promise.all(all.map(present));
+      return;
+    }
+    const page = await users.page(limit, cursor).catch(dynamoFailed);
+    if (page.nextKey) {
+      const next = `/users?limit=${limit}&cursor=${encodeCursor(page.nextKey)}`;
+      ctx.set('Link', `<${next}>; rel="next"`);
+    }
+    ctx.body = await Promise.all(page.items.map(present));
+  });
+
+  const maxRequestBytes = settings.AVATAR_MAX_BYTES + FORM_OVERHEAD_BYTES;
+
+  /** Rejects what cannot be a valid upload before a byte of the body is read. */
+  async function preflight(ctx: Context, next: Next): Promise<void> {
+    if (!ctx.is('multipart/form-data')) {
+      throw unsupportedMediaType(
+        'POST /user takes multipart/form-data with name, email and avatar',
+      );
+    }
+    const declared = Number(ctx.get('Content-Length') || 0);
+    if (declared > maxRequestBytes) {
+      throw payloadTooLarge(`avatar must be at most ${settings.AVATAR_MAX_BYTES} bytes`);
+    }
+    await next();
+  }
+
+  /** Streams the form to temporary files (never whole into memory); stops at the size limit. */
+  const parseForm = koaBody({
+    multipart: true,
+    json: false,
+    urlencoded: false,
+    text: false,
+    formidable: {
+      uploadDir: tmpdir(),
+      maxFiles: 1,
+      maxFileSize: settings.AVATAR_MAX_BYTES,
+      maxTotalFileSize: settings.AVATAR_MAX_BYTES,
+      maxFields: 10,
+      maxFieldsSize: FORM_OVERHEAD_BYTES,
+      allowEmptyFiles: true,
+      minFileSize: 0,
+    },
+  });
+
+  async function withSizeError(ctx: Context, next: Next): Promise<void> {
+    try {
+      await parseForm(ctx, next);
+    } catch (err) {
+      const status = (err as { httpCode?: unknown }).httpCode;
+      if (status === 413) {
+        throw payloadTooLarge(`avatar must be at most ${settings.AVATAR_MAX_BYTES} bytes`);
+      }
+      throw err;
+    }
+  }
+
+  router.post('/user', preflight, withSizeError, async (ctx) => {
+    const files = (ctx.request.files ?? {}) as Record<string, UploadedFile | UploadedFile[]>;
+    const uploaded = Object.values(files).flat();
+    try {
+      const fields = (ctx.request.body ?? {}) as Record<string, string | string[] | undefined>;
+      const name = parseName(single(fields.name));
+      const email = parseEmail(single(fields.email));
+      const avatar = single(files.avatar);
+      const problems: string[] = [];
+      if (!name.ok) problems.push(`name ${name.problem}`);
+      if (!email.ok) problems.push(`email ${email.problem}`);
+      if (!avatar) problems.push('avatar is required (one image file)');
+      else if (avatar.size === 0) problems.push('avatar is empty');
+      if (!name.ok || !email.ok || !avatar || problems.length > 0) {
+        throw validationFailed(problems.join('; '));
+      }
+
+      const type = detectImageType(await readHead(avatar.filepath, IMAGE_SNIFF_BYTES));
+      if (!type) throw unsupportedMediaType('avatar must be a PNG, JPEG, GIF or WebP image');
+
+      // Cheap early answer for the common case; the conditional put below is the real guard.
+      if (await users.exists(email.value).catch(dynamoFailed)) {
+        throw conflict(`email ${email.value} is already registered`);
+      }
+
+      const key = avatars.newKey(type);
+      const stored = await avatars
+        .put(key, createReadStream(avatar.filepath), avatar.size, type)
+        .catch((err: unknown) => {
+          logger.warn({ err, requestId: ctx.state.requestId }, 'avatar upload failed');
+          throw dependencyFailed('S3');
+        });
+
+      const item: UserItem = {
+        email: email.value,
+        name: name.value,
+        avatar_url: stored.url,
+        avatar_key: stored.key,
+        avatar_content_type: stored.contentType,
+        created_at: clock.now().toISOString(),
+      };
+      try {
+        await users.create(item);
+      } catch (err) {
+        await avatars.delete(key).catch((deleteErr: unknown) => {
+          logger.error(
+            { err: deleteErr, key, requestId: ctx.state.requestId },
+            'could not delete the avatar of a user that was not created: orphan object',
+          );
+        });
+        if (err instanceof EmailTakenError) throw conflict(err.message);
+        logger.warn({ err, requestId: ctx.state.requestId }, 'user write failed');
+        throw dependencyFailed('DynamoDB');
+      }
+      ctx.status = 201;
+      ctx.body = await present(item);
+    } finally {
+      await Promise.all(uploaded.map((file) => rm(file.filepath, { force: true })));
+    }
+  });
+
+  function dynamoFailed(err: unknown): never {
+    logger.warn({ err }, 'DynamoDB call failed');
+    throw dependencyFailed('DynamoDB');
+  }
+}

@@ -1,0 +1,171 @@
+import { expect } from 'chai';
+import { createTestResources, type TestResources } from '../support/resources.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { awsDependencyChecker } from '../../src/aws/readiness.ts';
+
+describe('system endpoints (integration)', function () {
+  let resources: TestResources;
+  let app: TestApp;
+
+  before(async function () {
+    this.timeout(120_000);
+    resources = await createTestResources();
+    app = await startTestApp(resources);
+  });
+  after(async () => {
+    await app?.close();
+    await resources?.dispose();
+  });
+
+  it('GET /status answers exactly {"result":"success"}', async () => {
+    const response = await fetch(`${app.url}/status`);
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('content-type')).to.match(/^application\/json/);
+    expect(await response.text()).to.equal('{"result":"success"}');
+  });
+
+  it('GET /health answers 200 without touching a dependency', async () => {
+    const broken = await startTestApp(resources, () => ({
+      readiness: { check: () => Promise.reject(new Error('must not be called')) },
+    }));
+    try {
+      const response = await fetch(`${broken.url}/health`);
+      expect(response.status).to.equal(200);
+      expect(await response.json()).to.deep.equal({ status: 'ok' });
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('GET /ready answers 200 with every check ok when the tables and bucket exist', async () => {
+    const response = await fetch(`${app.url}/ready`);
+    expect(response.status).to.equal(200);
+    expect(await response.json()).to.deep.equal({
+      status: 'ready',
+      checks: { users_table: 'ok', state_table: 'ok', avatars_bucket: 'ok', geoip: 'ok' },
+    });
+  });
+
+  it('GET /ready answers 503 naming each failing dependency', async () => {
+    const broken = await startTestApp(resources, () => ({
+      readiness: awsDependencyChecker({
+        dynamo: resources.clients.dynamoBase,
+        s3: resources.clients.s3,
+        usersTable: 'no-such-users-table',
+        stateTable: resources.stateTable,
+        bucket: 'no-such-bucket-sre-kit',
+      }),
+    }));
+    try {
+      const response = await fetch(`${broken.url}/ready`);
+      expect(response.status).to.equal(503);
+      const body = (await response.json()) as {
+        error: { code: string; message: string };
+        checks: Record<string, string>;
+      };
+      expect(body.error.code).to.equal('not_ready');
+      expect(body.error.message).to.equal('unavailable: users_table, avatars_bucket');
+      expect(body.checks.state_table).to.equal('ok');
+      expect(body.checks.users_table).to.not.equal('ok');
+      expect(body.checks.avatars_bucket).to.not.equal('ok');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('GET /metrics exposes process metrics and the request histogram by route template', async () => {
+    await fetch(`${app.url}/status`);
+    await fetch(`${app.url}/swagger/swagger-ui.css`);
+    await fetch(`${app.url}/no/such/path`);
+    const response = await fetch(`${app.url}/metrics`);
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('content-type')).to.match(/^text\/plain/);
+    const text = await response.text();
+    expect(text).to.include('process_cpu_seconds_total');
+    expect(text).to.match(
+      /http_request_duration_seconds_bucket\{[^}]*route="\/status"[^}]*method="GET"[^}]*status="200"/,
+    );
+    expect(text).to.match(/route="\/swagger\/:asset"/);
+    expect(text).to.match(/route="unmatched"[^}]*status="404"/);
+    expect(text).to.not.include('/no/such/path');
+  });
+
+  it('answers an unknown path with a JSON 404', async () => {
+    const response = await fetch(`${app.url}/nope`);
+    expect(response.status).to.equal(404);
+    const body = (await response.json()) as { error: Record<string, string> };
+    expect(Object.keys(body)).to.deep.equal(['error']);
+    expect(Object.keys(body.error).sort()).to.deep.equal(['code', 'message', 'request_id']);
+    expect(body.error.code).to.equal('not_found');
+  });
+
+  it('answers a wrong method with 405, an Allow header and the JSON error', async () => {
+    const response = await fetch(`${app.url}/status`, { method: 'DELETE' });
+    expect(response.status).to.equal(405);
+    expect(response.headers.get('allow')).to.include('GET');
+    expect(((await response.json()) as { error: { code: string } }).error.code).to.equal(
+      'method_not_allowed',
+    );
+    const post = await fetch(`${app.url}/users`, { method: 'POST' });
+    expect(post.status).to.equal(405);
+  });
+
+  it('echoes a sane X-Request-Id, and generates one otherwise', async () => {
+    const given = await fetch(`${app.url}/nope`, { headers: { 'X-Request-Id': 'abc-123' } });
+    expect(given.headers.get('x-request-id')).to.equal('abc-123');
+    expect(((await given.json()) as { error: { request_id: string } }).error.request_id).to.equal(
+      'abc-123',
+    );
+    const hostile = await fetch(`${app.url}/status`, {
+      headers: { 'X-Request-Id': 'a b<script>' },
+    });
+    expect(hostile.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sets common security headers', async () => {
+    const response = await fetch(`${app.url}/status`);
+    expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
+    expect(response.headers.get('x-frame-options')).to.equal('DENY');
+    expect(response.headers.get('content-security-policy')).to.include("default-src 'self'");
+    expect(response.headers.get('x-powered-by')).to.equal(null);
+  });
+
+  it('hides internal errors behind a generic 500', async () => {
+    const broken = await startTestApp(resources, () => ({
+      geo: {
+        lookup: () => {
+          throw new TypeError('secret internal detail');
+        },
+        status: () => ({ ok: true }),
+      },
+    }));
+    try {
+      const response = await fetch(`${broken.url}/ip`);
+      expect(response.status).to.equal(500);
+      const text = await response.text();
+      expect(text).to.not.include('secret');
+      expect(text).to.not.include('at ');
+      expect(JSON.parse(text)).to.have.nested.property('error.code', 'internal_error');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('serves the OpenAPI document and Swagger UI from local assets', async () => {
+    const spec = await fetch(`${app.url}/openapi.json`);
+    expect(spec.status).to.equal(200);
+    expect(((await spec.json()) as { openapi: string }).openapi).to.equal('3.1.0');
+    const page = await fetch(`${app.url}/swagger`);
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('content-type')).to.match(/^text\/html/);
+    const html = await page.text();
+    expect(html).to.include('/swagger/swagger-ui-bundle.js');
+    expect(html).to.not.match(/https?:\/\//);
+    for (const asset of ['swagger-ui-bundle.js', 'swagger-ui.css', 'swagger-initializer.js']) {
+      const response = await fetch(`${app.url}/swagger/${asset}`);
+      expect(response.status, asset).to.equal(200);
+      expect((await response.arrayBuffer()).byteLength, asset).to.be.greaterThan(100);
+    }
+    expect((await fetch(`${app.url}/swagger/..%2Fpackage.json`)).status).to.equal(404);
+  });
+});

@@ -1,0 +1,410 @@
+import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { expect } from 'chai';
+import { AvatarStore } from '../../src/aws/avatar-store.ts';
+import { UsersRepository } from '../../src/aws/users-repository.ts';
+import { createTestResources, type TestResources } from '../support/resources.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { gifBytes, jpegBytes, pngImage, svgBytes, webpBytes } from '../support/images.ts';
+
+interface User {
+  avatar_url: string;
+  email: string;
+  name: string;
+}
+
+const uniqueEmail = () => `user-${randomUUID()}@example.com`;
+
+function form(
+  fields: Record<string, string>,
+  avatar?: { bytes: Buffer; type?: string; name?: string },
+) {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
+  if (avatar) {
+    body.append(
+      'avatar',
+      new Blob([avatar.bytes], { type: avatar.type ?? 'image/png' }),
+      avatar.name ?? 'a.png',
+    );
+  }
+  return body;
+}
+
+const errorOf = async (response: Response) =>
+  ((await response.json()) as { error: { code: string; message: string } }).error;
+
+describe('users (integration)', function () {
+  let resources: TestResources;
+  let app: TestApp;
+
+  const post = (body: FormData, base = app.url) => fetch(`${base}/user`, { method: 'POST', body });
+  const avatarKeys = async () => {
+    const listed = await resources.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: resources.bucket, Prefix: 'avatars/' }),
+    );
+    return (listed.Contents ?? []).map((object) => object.Key ?? '');
+  };
+  const storedUser = async (email: string) =>
+    (
+      await resources.clients.dynamo.send(
+        new GetCommand({ TableName: resources.usersTable, Key: { email }, ConsistentRead: true }),
+      )
+    ).Item;
+
+  before(async function () {
+    this.timeout(120_000);
+    resources = await createTestResources();
+    app = await startTestApp(resources);
+  });
+  after(async () => {
+    await app?.close();
+    await resources?.dispose();
+  });
+
+  it('POST /user creates a user whose presigned avatar URL serves the image with its type', async () => {
+    const email = uniqueEmail();
+    const image = pngImage(4, 4);
+    const response = await post(
+      form({ name: '  Ada Lovelace ', email: email.toUpperCase() }, { bytes: image }),
+    );
+    expect(response.status).to.equal(201);
+    const user = (await response.json()) as User;
+    expect(Object.keys(user).sort()).to.deep.equal(['avatar_url', 'email', 'name']);
+    expect(user).to.include({ email, name: 'Ada Lovelace' });
+    expect(user.avatar_url).to.match(/X-Amz-Signature=/);
+
+    const avatar = await fetch(user.avatar_url);
+    expect(avatar.status).to.equal(200);
+    expect(avatar.headers.get('content-type')).to.equal('image/png');
+    expect(Buffer.from(await avatar.arrayBuffer()).equals(image)).to.equal(true);
+
+    const item = await storedUser(email);
+    expect(item).to.include({ email, name: 'Ada Lovelace', avatar_content_type: 'image/png' });
+    expect(item?.avatar_key).to.match(/^avatars\/[0-9a-f-]{36}\.png$/);
+    expect(item?.avatar_url).to.equal(
+      `${resources.emulator.endpoint}/${resources.bucket}/${String(item?.avatar_key)}`,
+    );
+    expect(item?.created_at).to.match(/^\d{4}-\d\d-\d\dT/);
+
+    const list = await fetch(`${app.url}/users`);
+    expect(list.status).to.equal(200);
+    const users = (await list.json()) as User[];
+    expect(users.find((candidate) => candidate.email === email)).to.include({
+      name: 'Ada Lovelace',
+    });
+  });
+
+  it('decides the type by magic bytes, whatever the client claims', async () => {
+    for (const [bytes, extension, type] of [
+      [jpegBytes(), 'jpg', 'image/jpeg'],
+      [gifBytes(), 'gif', 'image/gif'],
+      [webpBytes(), 'webp', 'image/webp'],
+    ] as const) {
+      const email = uniqueEmail();
+      const response = await post(
+        form({ name: 'N', email }, { bytes, type: 'text/plain', name: 'x.txt' }),
+      );
+      expect(response.status, type).to.equal(201);
+      const item = await storedUser(email);
+      expect(item?.avatar_key).to.match(new RegExp(`\\.${extension}$`));
+      expect(item?.avatar_content_type).to.equal(type);
+    }
+  });
+
+  it('rejects SVG and other non-images with 415, even when they claim to be PNG', async () => {
+    const before = await avatarKeys();
+    const email = uniqueEmail();
+    const svg = await post(form({ name: 'N', email }, { bytes: svgBytes(), type: 'image/png' }));
+    expect(svg.status).to.equal(415);
+    expect((await errorOf(svg)).code).to.equal('unsupported_media_type');
+    const text = await post(form({ name: 'N', email }, { bytes: Buffer.from('just text here') }));
+    expect(text.status).to.equal(415);
+    expect(await storedUser(email)).to.equal(undefined);
+    expect(await avatarKeys()).to.deep.equal(before);
+  });
+
+  it('answers 415 when the body is not multipart/form-data', async () => {
+    const response = await fetch(`${app.url}/user`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'N', email: uniqueEmail() }),
+    });
+    expect(response.status).to.equal(415);
+  });
+
+  for (const [label, fields, withAvatar, field] of [
+    ['a missing name', { email: 'x@example.com' }, true, 'name'],
+    ['a blank name', { name: '   ', email: 'x@example.com' }, true, 'name'],
+    ['a name over 100 characters', { name: 'n'.repeat(101), email: 'x@example.com' }, true, 'name'],
+    ['a missing email', { name: 'N' }, true, 'email'],
+    ['an invalid email', { name: 'N', email: 'not-an-email' }, true, 'email'],
+    ['a missing avatar', { name: 'N', email: 'x@example.com' }, false, 'avatar'],
+    [
+      'an avatar sent as text',
+      { name: 'N', email: 'x@example.com', avatar: 'abc' },
+      false,
+      'avatar',
+    ],
+  ] as const) {
+    it(`answers 400 naming the field for ${label}`, async () => {
+      const response = await post(form(fields, withAvatar ? { bytes: pngImage() } : undefined));
+      expect(response.status).to.equal(400);
+      const error = await errorOf(response);
+      expect(error.code).to.equal('validation_failed');
+      expect(error.message).to.match(new RegExp(`\\b${field}\\b`));
+    });
+  }
+
+  it('answers 400 for an empty avatar file', async () => {
+    const response = await post(
+      form({ name: 'N', email: uniqueEmail() }, { bytes: Buffer.alloc(0) }),
+    );
+    expect(response.status).to.equal(400);
+    expect((await errorOf(response)).message).to.include('avatar is empty');
+  });
+
+  it('answers 409 when the email is already registered', async () => {
+    const email = uniqueEmail();
+    expect((await post(form({ name: 'A', email }, { bytes: pngImage() }))).status).to.equal(201);
+    const again = await post(
+      form({ name: 'B', email: ` ${email.toUpperCase()} ` }, { bytes: pngImage() }),
+    );
+    expect(again.status).to.equal(409);
+    expect((await errorOf(again)).code).to.equal('conflict');
+    expect(await storedUser(email)).to.include({ name: 'A' });
+  });
+
+  it('creates exactly one user out of 20 parallel POSTs with one email, and no orphan object', async function () {
+    this.timeout(60_000);
+    const email = uniqueEmail();
+    const before = (await avatarKeys()).length;
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        post(form({ name: `racer ${i}`, email }, { bytes: pngImage(2, 2) })).then(
+          async (response) => {
+            await response.arrayBuffer();
+            return response.status;
+          },
+        ),
+      ),
+    );
+    expect(statuses.filter((status) => status === 201)).to.have.length(1);
+    expect(statuses.filter((status) => status === 409)).to.have.length(19);
+    expect((await avatarKeys()).length).to.equal(before + 1);
+    const item = await storedUser(email);
+    expect(await avatarKeys()).to.include(item?.avatar_key);
+  });
+
+  it('deletes the uploaded object when the DynamoDB write fails (no orphan) and answers 503', async () => {
+    const real = new UsersRepository(resources.clients.dynamo, resources.usersTable);
+    class FailingWrites extends UsersRepository {
+      override exists(email: string) {
+        return real.exists(email);
+      }
+    }
+    const broken = await startTestApp(resources, () => ({
+      // Writes go to a table that does not exist: a real DynamoDB error on the put.
+      users: new FailingWrites(resources.clients.dynamo, `${resources.usersTable}-missing`),
+    }));
+    try {
+      const before = await avatarKeys();
+      const email = uniqueEmail();
+      const response = await post(form({ name: 'N', email }, { bytes: pngImage() }), broken.url);
+      expect(response.status).to.equal(503);
+      expect((await errorOf(response)).code).to.equal('dependency_unavailable');
+      expect(await avatarKeys()).to.deep.equal(before);
+      expect(await storedUser(email)).to.equal(undefined);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('writes no user when the upload fails, and answers 503', async () => {
+    const broken = await startTestApp(resources, () => ({
+      avatars: new AvatarStore({
+        s3: resources.clients.s3,
+        s3Public: resources.clients.s3Public,
+        bucket: 'no-such-bucket-sre-kit',
+        region: resources.region,
+        publicEndpoint: resources.emulator.endpoint,
+      }),
+    }));
+    try {
+      const email = uniqueEmail();
+      const response = await post(form({ name: 'N', email }, { bytes: pngImage() }), broken.url);
+      expect(response.status).to.equal(503);
+      expect(await storedUser(email)).to.equal(undefined);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('returns the stored object URL with AVATAR_URL_MODE=public', async () => {
+    const publicApp = await startTestApp(resources, (deps) => ({
+      settings: { ...deps.settings, AVATAR_URL_MODE: 'public' },
+    }));
+    try {
+      const email = uniqueEmail();
+      const response = await post(form({ name: 'N', email }, { bytes: pngImage() }), publicApp.url);
+      expect(response.status).to.equal(201);
+      const user = (await response.json()) as User;
+      expect(user.avatar_url).to.equal((await storedUser(email))?.avatar_url);
+      expect(user.avatar_url).to.not.include('X-Amz-');
+    } finally {
+      await publicApp.close();
+    }
+  });
+
+  it('builds avatar URLs for S3_PUBLIC_ENDPOINT while talking to S3 at its private address', async () => {
+    const publicEndpoint = 'http://localhost:45666';
+    const { S3Client } = await import('@aws-sdk/client-s3');
+    const browserS3 = new S3Client({
+      region: resources.region,
+      endpoint: publicEndpoint,
+      forcePathStyle: true,
+    });
+    const split = await startTestApp(resources, () => ({
+      avatars: new AvatarStore({
+        s3: resources.clients.s3,
+        s3Public: browserS3,
+        bucket: resources.bucket,
+        region: resources.region,
+        publicEndpoint,
+      }),
+    }));
+    try {
+      const email = uniqueEmail();
+      const response = await post(form({ name: 'N', email }, { bytes: pngImage() }), split.url);
+      expect(response.status).to.equal(201);
+      const user = (await response.json()) as User;
+      expect(user.avatar_url.startsWith(`${publicEndpoint}/${resources.bucket}/avatars/`)).to.equal(
+        true,
+      );
+      expect((await storedUser(email))?.avatar_url).to.match(new RegExp(`^${publicEndpoint}/`));
+    } finally {
+      browserS3.destroy();
+      await split.close();
+    }
+  });
+
+  it('pages with ?limit, a Link rel="next" header and an opaque cursor, never repeating a user', async () => {
+    for (let i = 0; i < 5; i++) {
+      const response = await post(
+        form({ name: `page ${i}`, email: uniqueEmail() }, { bytes: pngImage() }),
+      );
+      expect(response.status).to.equal(201);
+    }
+    const all = ((await (await fetch(`${app.url}/users`)).json()) as User[]).map(
+      (user) => user.email,
+    );
+    const seen: string[] = [];
+    let next: string | undefined = '/users?limit=2';
+    while (next) {
+      const response = await fetch(`${app.url}${next}`);
+      expect(response.status).to.equal(200);
+      const page = (await response.json()) as User[];
+      expect(page.length).to.be.at.most(2);
+      seen.push(...page.map((user) => user.email));
+      const link = response.headers.get('link');
+      next = link ? /^<([^>]+)>; rel="next"$/.exec(link)?.[1] : undefined;
+      if (link) expect(next, link).to.be.a('string');
+    }
+    expect(new Set(seen).size).to.equal(seen.length);
+    expect(seen.sort()).to.deep.equal(all.sort());
+  });
+
+  it('answers 400 for a bad limit or cursor', async () => {
+    for (const query of ['limit=0', 'limit=101', 'limit=x', 'limit=2&cursor=%%%', 'cursor=abc']) {
+      const response = await fetch(`${app.url}/users?${query}`);
+      expect(response.status, query).to.equal(400);
+    }
+  });
+
+  describe('size limit', () => {
+    let small: TestApp;
+    const limit = 64 * 1024;
+    before(async () => {
+      small = await startTestApp(resources, (deps) => ({
+        settings: { ...deps.settings, AVATAR_MAX_BYTES: limit },
+      }));
+    });
+    after(async () => small?.close());
+
+    it('answers 413 at once when Content-Length announces too much', async () => {
+      const body = form({ name: 'N', email: uniqueEmail() }, { bytes: pngImage(200, 200, true) });
+      const response = await post(body, small.url);
+      expect(response.status).to.equal(413);
+      expect((await errorOf(response)).code).to.equal('payload_too_large');
+    });
+
+    it('answers 413 to a streamed upload without buffering it, and leaves no temporary file', async function () {
+      this.timeout(30_000);
+      const tempBefore = await readdir(tmpdir());
+      const boundary = 'sre-kit-boundary';
+      const head = Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nN\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="email"\r\n\r\n${uniqueEmail()}\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="avatar"; filename="big.png"\r\n` +
+          `Content-Type: image/png\r\n\r\n`,
+      );
+      const chunk = Buffer.alloc(256 * 1024, 0x61);
+      const memoryBefore = process.memoryUsage();
+      const { status, sent } = await new Promise<{ status: number; sent: number }>(
+        (resolve, reject) => {
+          const req = request(`${small.url}/user`, {
+            method: 'POST',
+            headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+          });
+          let sent = 0;
+          let done = false;
+          req.on('response', (res) => {
+            done = true;
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, sent });
+            req.destroy();
+          });
+          req.on('error', (err) => {
+            if (!done) reject(err);
+          });
+          req.write(Buffer.concat([head, pngImage()]));
+          // Up to 64 MiB, a chunk at a time, until the server answers.
+          const pump = () => {
+            while (!done && sent < 64 * 1024 * 1024) {
+              sent += chunk.length;
+              if (!req.write(chunk)) {
+                req.once('drain', pump);
+                return;
+              }
+            }
+            if (!done) req.end();
+          };
+          pump();
+        },
+      );
+      const memoryAfter = process.memoryUsage();
+      expect(status).to.equal(413);
+      expect(sent).to.be.below(64 * 1024 * 1024);
+      const grown =
+        memoryAfter.heapUsed +
+        memoryAfter.arrayBuffers -
+        (memoryBefore.heapUsed + memoryBefore.arrayBuffers);
+      expect(grown).to.be.below(16 * 1024 * 1024);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const leftovers = (await readdir(tmpdir())).filter((name) => !tempBefore.includes(name));
+      expect(leftovers.filter((name) => /^[0-9a-f]{20,}/.test(name))).to.deep.equal([]);
+    });
+
+    it('still accepts an avatar under the limit', async () => {
+      const response = await post(
+        form({ name: 'N', email: uniqueEmail() }, { bytes: pngImage(8, 8) }),
+        small.url,
+      );
+      expect(response.status).to.equal(201);
+    });
+  });
+});
