@@ -16,6 +16,6 @@ SERVICE := $(ROOT)/service
 
 .PHONY: help
 help: ## List the make targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 include $(sort $(wildcard $(ROOT)/mk/*.mk))

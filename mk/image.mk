@@ -1,0 +1,26 @@
+# The service image (service/Dockerfile).
+
+APP_VERSION := $(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' $(SERVICE)/package.json)
+IMAGE_NAME ?= sre-kit-api
+IMAGE ?= $(IMAGE_NAME):$(APP_VERSION)
+GIT_REVISION := $(shell git -C $(ROOT) rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# The commit time, not the build time: rebuilding an unchanged tree gives the same image.
+GIT_CREATED := $(shell git -C $(ROOT) log -1 --format=%cI 2>/dev/null || echo 1970-01-01T00:00:00Z)
+
+.PHONY: image
+image: docker-check ## Build the service image (IMAGE, default sre-kit-api:<version>) from service/Dockerfile
+	docker build \
+	  --build-arg NODE_IMAGE=$(NODE_IMAGE) \
+	  --build-arg VERSION=$(APP_VERSION) \
+	  --build-arg REVISION=$(GIT_REVISION) \
+	  --build-arg CREATED=$(GIT_CREATED) \
+	  -t $(IMAGE) $(SERVICE)
+
+.PHONY: docker-check
+docker-check:
+	@command -v docker >/dev/null 2>&1 || { echo "error: docker is not installed (https://docs.docker.com/get-docker/)" >&2; exit 1; }
+	@docker info >/dev/null 2>&1 || { echo "error: the Docker engine is not running (start Docker Desktop or dockerd)" >&2; exit 1; }
+
+.PHONY: print-image
+print-image:
+	@echo $(IMAGE)

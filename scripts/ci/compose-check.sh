@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# CI check of issue 4: `make up EMULATOR=moto` from a clean state, the smoke test through the
+# published port, `make up` again changes nothing, then `make clean`.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+api_port=${API_PORT:-18080}
+emulator_port=${EMULATOR_PORT:-14566}
+args=(EMULATOR=moto API_PORT="$api_port" EMULATOR_PORT="$emulator_port")
+cleanup() { make --no-print-directory clean "${args[@]}" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+
+[[ -f .env ]] || created_env=1
+make --no-print-directory clean "${args[@]}" >/dev/null 2>&1 || true
+started=$SECONDS
+make --no-print-directory up "${args[@]}"
+echo "compose-check: make up took $((SECONDS - started))s from a clean state"
+scripts/smoke-test.sh "http://localhost:$api_port"
+
+ids() { docker ps -q --filter label=com.docker.compose.project=sre-kit --no-trunc | sort; }
+before=$(ids)
+make --no-print-directory up "${args[@]}" >"${TMPDIR:-/tmp}/second-up.log" 2>&1 || { cat "${TMPDIR:-/tmp}/second-up.log"; exit 1; }
+after=$(ids)
+provision_log=$(docker compose -p sre-kit logs --no-color provision 2>/dev/null | tail -n 20)
+if [[ $before != "$after" ]]; then
+  echo "compose-check: FAIL: the second make up replaced containers"
+  exit 1
+fi
+if ! grep -q 'No changes\.\|0 added, 0 changed, 0 destroyed' <<<"$provision_log"; then
+  echo "compose-check: FAIL: the second provisioning run changed infrastructure:"
+  echo "$provision_log"
+  exit 1
+fi
+echo "compose-check: second make up kept every container and Terraform applied no change"
+make --no-print-directory clean "${args[@]}"
+[[ -z $(docker volume ls -q --filter label=com.docker.compose.project=sre-kit) ]] || {
+  echo "compose-check: FAIL: make clean left volumes behind"
+  exit 1
+}
+[[ ${created_env:-0} == 1 ]] && rm -f .env
+echo "compose-check: PASS"
