@@ -1,0 +1,113 @@
+# Kubernetes: the Helm chart (deploy/helm/sre-kit), a local kind cluster (deploy/kind) and the
+# chart's offline checks. `make kind-up deploy-kind`, then http://localhost:30080/status.
+# Tools are pinned in versions.env and built into ./bin by `make tools`.
+
+KIND_CLUSTER ?= sre-kit
+KIND_CONFIG := $(ROOT)/deploy/kind/cluster.yaml
+KUBE_CONTEXT = kind-$(KIND_CLUSTER)
+CHART := $(ROOT)/deploy/helm/sre-kit
+HELM_RELEASE ?= sre-kit
+HELM_NAMESPACE ?= sre-kit
+HELM ?= $(ROOT)/bin/helm
+KIND ?= $(ROOT)/bin/kind
+KUBECTL ?= kubectl
+# The image of `make image` (mk/image.mk defines the same defaults): name:<service version>.
+IMAGE_NAME ?= sre-kit-api
+IMAGE ?= $(IMAGE_NAME):$(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' $(SERVICE)/package.json)
+# The emulator of the local stack, as the pods reach it on the `kind` network. Empty: the running
+# emulator container of compose project sre-kit (sre-kit-localstack-1 or sre-kit-moto-1).
+EMULATOR_CONTAINER ?=
+EMULATOR_INTERNAL_PORT ?= 4566
+# Where the browser reaches the emulator (avatar URLs): the port `make up` publishes.
+S3_PUBLIC_ENDPOINT ?= http://localhost:$(or $(EMULATOR_PORT),4566)
+# The NodePort is chosen in values-kind.yaml only (scripts/check-kind-config.sh checks the rest).
+KIND_NODE_PORT = $(shell sed -n 's/^  nodePort: *\([0-9][0-9]*\).*/\1/p' $(CHART)/values-kind.yaml)
+
+# One-line errors for every missing piece, before anything runs.
+define require_docker
+	@command -v docker >/dev/null 2>&1 || { echo "error: docker is not installed (https://docs.docker.com/get-docker/)" >&2; exit 1; }
+	@docker info >/dev/null 2>&1 || { echo "error: the Docker engine is not running (start Docker Desktop or dockerd)" >&2; exit 1; }
+endef
+define require_tool
+	@command -v $(1) >/dev/null 2>&1 || [[ -x $(1) ]] || { echo "error: $(2) is missing ($(1)): $(3)" >&2; exit 1; }
+endef
+define require_cluster
+	@$(KIND) get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)' || { echo "error: kind cluster '$(KIND_CLUSTER)' does not exist; create it first: make kind-up" >&2; exit 1; }
+endef
+
+.PHONY: tools
+tools: ## Build the pinned tools (helm, kind, kubeconform, helm-unittest, tflint, actionlint) into ./bin
+	$(ROOT)/scripts/install-tools.sh
+
+.PHONY: kube-tools
+kube-tools:
+	@$(ROOT)/scripts/install-tools.sh helm kind kubeconform helm-unittest
+
+.PHONY: kind-up
+kind-up: ## Create the kind cluster (idempotent) and link the local stack's emulator to it
+	$(require_docker)
+	$(call require_tool,$(KIND),kind,run 'make tools')
+	$(call require_tool,$(KUBECTL),kubectl,install it: https://kubernetes.io/docs/tasks/tools/)
+	@if $(KIND) get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)'; then \
+	  echo "kind cluster '$(KIND_CLUSTER)' exists"; \
+	else \
+	  $(KIND) create cluster --name $(KIND_CLUSTER) --config $(KIND_CONFIG) --wait 180s; \
+	fi
+	@$(KUBECTL) --context $(KUBE_CONTEXT) wait --for=condition=Ready nodes --all --timeout=120s >/dev/null
+	@if EMULATOR_CONTAINER=$(EMULATOR_CONTAINER) $(ROOT)/deploy/kind/emulator-link.sh name >/dev/null 2>&1; then \
+	  EMULATOR_CONTAINER=$(EMULATOR_CONTAINER) $(ROOT)/deploy/kind/emulator-link.sh attach >/dev/null; \
+	else \
+	  echo "note: the local stack is not up; run 'make up' before 'make deploy-kind'"; \
+	fi
+
+.PHONY: kind-load
+kind-load: ## Build the service image ($(IMAGE)) and load it into the kind cluster
+	$(require_docker)
+	$(call require_tool,$(KIND),kind,run 'make tools')
+	$(require_cluster)
+	@case "$(IMAGE)" in *:latest|*:) echo "error: IMAGE needs a version tag, not '$(IMAGE)'" >&2; exit 1;; esac
+	$(MAKE) image IMAGE=$(IMAGE)
+	$(KIND) load docker-image $(IMAGE) --name $(KIND_CLUSTER)
+
+# Everything deploy-kind needs, checked before the image is built.
+.PHONY: kind-preflight
+kind-preflight:
+	$(require_docker)
+	$(call require_tool,$(KIND),kind,run 'make tools')
+	$(call require_tool,$(HELM),helm,run 'make tools')
+	$(call require_tool,$(KUBECTL),kubectl,install it: https://kubernetes.io/docs/tasks/tools/)
+	$(require_cluster)
+	@EMULATOR_CONTAINER=$(EMULATOR_CONTAINER) $(ROOT)/deploy/kind/emulator-link.sh name >/dev/null
+
+.PHONY: deploy-kind
+deploy-kind: kind-preflight kind-load ## Install/upgrade the chart on kind (values-kind.yaml, waits), then run helm test
+	@container=$$(EMULATOR_CONTAINER=$(EMULATOR_CONTAINER) $(ROOT)/deploy/kind/emulator-link.sh attach) && \
+	image='$(IMAGE)' && \
+	echo "pods reach the emulator at http://$$container:$(EMULATOR_INTERNAL_PORT)" && \
+	$(HELM) upgrade --install $(HELM_RELEASE) $(CHART) \
+	  --kube-context $(KUBE_CONTEXT) --namespace $(HELM_NAMESPACE) --create-namespace \
+	  -f $(CHART)/values-kind.yaml \
+	  --set image.repository=$${image%:*} \
+	  --set-string image.tag=$${image##*:} \
+	  --set config.awsEndpointUrl=http://$$container:$(EMULATOR_INTERNAL_PORT) \
+	  --set config.s3PublicEndpoint=$(S3_PUBLIC_ENDPOINT) \
+	  --wait --timeout 5m \
+	|| { echo "error: the release did not become ready; pods:" >&2; \
+	     $(KUBECTL) --context $(KUBE_CONTEXT) -n $(HELM_NAMESPACE) get pods -o wide >&2; \
+	     $(KUBECTL) --context $(KUBE_CONTEXT) -n $(HELM_NAMESPACE) describe pods -l app.kubernetes.io/instance=$(HELM_RELEASE) | tail -n 30 >&2; exit 1; }
+	$(HELM) test $(HELM_RELEASE) --kube-context $(KUBE_CONTEXT) --namespace $(HELM_NAMESPACE) --logs --timeout 2m
+	@echo "sre-kit on kind: http://localhost:$(KIND_NODE_PORT)/status"
+
+.PHONY: kind-down
+kind-down: ## Delete the kind cluster
+	$(call require_tool,$(KIND),kind,run 'make tools')
+	$(KIND) delete cluster --name $(KIND_CLUSTER)
+
+.PHONY: chart-check
+chart-check: kube-tools ## Static checks of the chart: helm lint, kubeconform (1.33, offline), kube-linter, helm-unittest, kind port agreement
+	$(ROOT)/scripts/check-chart.sh
+
+.PHONY: chart-pod-check
+chart-pod-check: ## Run $(IMAGE) under Docker exactly as the rendered Deployment runs it, and probe it like the kubelet
+	$(require_docker)
+	$(ROOT)/scripts/pod-equivalent-check.sh $(IMAGE)
