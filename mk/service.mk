@@ -23,5 +23,7 @@ test: deps ## Run the whole test suite (unit + integration on a DynamoDB/S3 emul
 	cd $(SERVICE) && $(NODE_PATH_ENV) npm test
 
 .PHONY: dev
-dev: deps ## Run the service from source with reload, against the emulator of `make up` (reads .env)
-	cd $(SERVICE) && $(NODE_PATH_ENV) npm run dev
+dev: deps env-file ## Run the service from source on the host with reload, against the emulator of `make up` (reads .env)
+	cd $(SERVICE) && $(NODE_PATH_ENV) PORT=$${PORT:-8081} \
+	  AWS_ENDPOINT_URL=http://localhost:$(EMULATOR_PORT) S3_PUBLIC_ENDPOINT=http://localhost:$(EMULATOR_PORT) \
+	  npm run dev

@@ -1,8 +1,10 @@
 # The local stack (docker-compose.yml): emulator + Terraform provisioning + the API container.
 
-EMULATOR ?= localstack
-API_PORT ?= 8080
-EMULATOR_PORT ?= 4566
+# Settings of the stack: the command line wins, then .env, then these defaults.
+dotenv = $(shell sed -n 's/^$(1)=\(.*\)$$/\1/p' $(ROOT)/.env 2>/dev/null | tail -n 1)
+EMULATOR ?= $(or $(call dotenv,EMULATOR),localstack)
+API_PORT ?= $(or $(call dotenv,API_PORT),8080)
+EMULATOR_PORT ?= $(or $(call dotenv,EMULATOR_PORT),4566)
 UP_TIMEOUT ?= 180
 API_URL = http://localhost:$(API_PORT)
 

@@ -12,6 +12,7 @@ import { EmailTakenError, USER_KEY_FIELDS, type UserItem } from '../aws/users-re
 import { detectImageType, IMAGE_SNIFF_BYTES } from '../domain/image-type.ts';
 import { parseEmail, parseName } from '../domain/user-input.ts';
 import {
+  badRequest,
   conflict,
   dependencyFailed,
   payloadTooLarge,
@@ -117,6 +118,9 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
       const status = (err as { httpCode?: unknown }).httpCode;
       if (status === 413) {
         throw payloadTooLarge(`avatar must be at most ${settings.AVATAR_MAX_BYTES} bytes`);
+      }
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        throw badRequest('the multipart/form-data body could not be parsed');
       }
       throw err;
     }

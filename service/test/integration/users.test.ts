@@ -160,6 +160,16 @@ describe('users (integration)', function () {
     });
   }
 
+  it('answers 400 for a malformed multipart body', async () => {
+    const response = await fetch(`${app.url}/user`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+      body: '--xyz\r\nContent-Disposition: form-data; name="name"\r\n\r\nN\r\n--abc--',
+    });
+    expect(response.status).to.equal(400);
+    expect((await errorOf(response)).code).to.equal('bad_request');
+  });
+
   it('answers 400 for an empty avatar file', async () => {
     const response = await post(
       form({ name: 'N', email: uniqueEmail() }, { bytes: Buffer.alloc(0) }),

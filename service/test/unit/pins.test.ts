@@ -15,7 +15,10 @@ describe('pinned versions agree with versions.env', () => {
 
   it('the image defaults of docker-compose.yml', () => {
     const compose = read('docker-compose.yml');
-    const defaults = [...compose.matchAll(/\$\{([A-Z_]+_IMAGE):-([^}]+)\}/g)].map((m) => [m[1], m[2]]);
+    const defaults = [...compose.matchAll(/\$\{([A-Z_]+_IMAGE):-([^}]+)\}/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
     expect(defaults.length).to.be.greaterThan(3);
     for (const [name, value] of defaults) {
       if (name === 'IMAGE') continue;
@@ -48,7 +51,9 @@ describe('pinned versions agree with versions.env', () => {
       const text = read(file);
       for (const [name, value] of images) {
         const repository = value.slice(0, value.lastIndexOf(':'));
-        const mentions = [...text.matchAll(new RegExp(`${repository.replace(/[/.]/g, '\\$&')}:([\\w.-]+)`, 'g'))];
+        const mentions = [
+          ...text.matchAll(new RegExp(`${repository.replace(/[/.]/g, '\\$&')}:([\\w.-]+)`, 'g')),
+        ];
         for (const mention of mentions) {
           expect(`${repository}:${mention[1]}`, `${name} in ${file}`).to.equal(value);
         }
