@@ -1,0 +1,73 @@
+# Terraform (terraform/): static checks, the end-to-end check on moto, the local emulator, and a
+# real AWS account. The same configuration serves all of them; `aws_endpoint` is the only switch.
+
+TF_DIR := $(ROOT)/terraform
+TF_CACHE := $(ROOT)/.cache/terraform
+# The emulator of the running local stack, as the host sees it.
+TF_ENDPOINT ?= http://localhost:4566
+# .tflint.aws.hcl adds the AWS ruleset (needs `tflint --init` and github.com): see terraform/README.md.
+TFLINT_CONFIG ?= .tflint.hcl
+# The env contract: .env when present, else .env-example.
+TF_ENV_FILE = $(firstword $(wildcard $(ROOT)/.env) $(ROOT)/.env-example)
+TF_K8S_MINOR = $(word 1,$(subst ., ,$(KUBERNETES_VERSION))).$(word 2,$(subst ., ,$(KUBERNETES_VERSION)))
+
+TF_REQUIRE = command -v terraform >/dev/null 2>&1 || { echo "error: terraform is not installed: install Terraform >= 1.5 (versions.env pins $(TERRAFORM_VERSION)), https://developer.hashicorp.com/terraform/install" >&2; exit 1; }
+TF_CHECK = TF_DATA_DIR=$(TF_CACHE)/check TF_IN_AUTOMATION=1 terraform -chdir=$(TF_DIR)
+
+.PHONY: tf-check
+tf-check: ## Terraform static checks: fmt, validate, tflint, checkov, pins (offline)
+	@$(TF_REQUIRE)
+	@echo "terraform fmt -check -recursive"
+	@terraform -chdir=$(TF_DIR) fmt -check -recursive -diff
+	@echo "terraform validate"
+	@$(TF_CHECK) init -backend=false -input=false -lockfile=readonly -no-color >/dev/null
+	@$(TF_CHECK) validate -no-color
+	@echo "eks_kubernetes_version default follows KUBERNETES_VERSION ($(TF_K8S_MINOR)) of versions.env"
+	@grep -A3 '^variable "eks_kubernetes_version"' $(TF_DIR)/variables.tf | grep -q 'default *= *"$(TF_K8S_MINOR)"' || { \
+	  echo "error: terraform/variables.tf eks_kubernetes_version default is not \"$(TF_K8S_MINOR)\" (KUBERNETES_VERSION=$(KUBERNETES_VERSION))" >&2; exit 1; }
+	@echo "tflint $(TFLINT_VERSION) ($(TFLINT_CONFIG))"
+	@$(ROOT)/scripts/install-tools.sh tflint
+	@cd $(TF_DIR) && $(ROOT)/bin/tflint --config=$(TF_DIR)/$(TFLINT_CONFIG) --recursive --format=compact
+	@echo "checkov $(CHECKOV_VERSION)"
+	@cd $(TF_DIR) && "$$($(ROOT)/scripts/ensure-pytool.sh 'checkov==$(CHECKOV_VERSION)')/checkov" --config-file $(TF_DIR)/.checkov.yaml --directory .
+
+.PHONY: tf-moto-test
+tf-moto-test: ## Terraform end to end on moto: apply all (EC2+EKS), no drift, schema check, service tests, destroy leaves nothing
+	@$(TF_REQUIRE)
+	@$(ROOT)/scripts/terraform-moto-check.sh
+
+.PHONY: tf-local
+tf-local: ## Apply terraform/ to the local stack's emulator (TF_ENDPOINT, default http://localhost:4566); no EC2/EKS/ECR
+	@$(TF_REQUIRE)
+	@curl -s -o /dev/null --max-time 5 $(TF_ENDPOINT) || { echo "error: no emulator answers at $(TF_ENDPOINT): start the local stack (make up) or set TF_ENDPOINT=" >&2; exit 1; }
+	@mkdir -p $(TF_CACHE)/local
+	@val() { sed -n "s/^$$1=//p" "$(TF_ENV_FILE)" | tail -n 1; }; \
+	  echo "names from $(notdir $(TF_ENV_FILE))"; \
+	  TF_ENDPOINT=$(TF_ENDPOINT) TF_STATE_DIR=$(TF_CACHE)/local PROJECT_DIR=$(ROOT) \
+	  AWS_REGION="$$(val AWS_REGION)" USERS_TABLE="$$(val USERS_TABLE)" STATE_TABLE="$$(val STATE_TABLE)" \
+	  AVATARS_BUCKET="$$(val AVATARS_BUCKET)" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+	  TF_VAR_avatars_force_destroy=true \
+	  $(ROOT)/scripts/provision-local.sh
+
+.PHONY: tf-local-destroy
+tf-local-destroy: ## Destroy what `make tf-local` created on the emulator (state in .cache/terraform/local)
+	@$(TF_REQUIRE)
+	@[ -f $(TF_CACHE)/local/terraform.tfstate ] || { echo "nothing to destroy: no state in $(TF_CACHE)/local"; exit 0; }; \
+	  val() { sed -n "s/^$$1=//p" "$(TF_ENV_FILE)" | tail -n 1; }; \
+	  export TF_DATA_DIR=$(TF_CACHE)/local/.terraform TF_IN_AUTOMATION=1 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test; \
+	  terraform -chdir=$(TF_DIR) init -input=false -no-color -reconfigure -backend-config=path=$(TF_CACHE)/local/terraform.tfstate >/dev/null && \
+	  terraform -chdir=$(TF_DIR) destroy -auto-approve -input=false -no-color \
+	    -var aws_endpoint=$(TF_ENDPOINT) -var aws_region="$$(val AWS_REGION)" \
+	    -var users_table_name="$$(val USERS_TABLE)" -var state_table_name="$$(val STATE_TABLE)" \
+	    -var avatars_bucket_name="$$(val AVATARS_BUCKET)" -var avatars_force_destroy=true \
+	    -var enable_ec2=false -var enable_eks=false -var enable_registry=false
+
+.PHONY: deploy-aws
+deploy-aws: ## Deploy terraform/ to your AWS account: credentials check, plan, confirm (AUTO_APPROVE=1 skips), apply, outputs
+	@$(TF_REQUIRE)
+	@AUTO_APPROVE=$(AUTO_APPROVE) $(TF_DIR)/scripts/aws.sh deploy
+
+.PHONY: destroy-aws
+destroy-aws: ## Destroy everything deploy-aws created in your AWS account (confirmation; AUTO_APPROVE=1 skips)
+	@$(TF_REQUIRE)
+	@AUTO_APPROVE=$(AUTO_APPROVE) $(TF_DIR)/scripts/aws.sh destroy

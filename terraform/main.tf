@@ -1,0 +1,97 @@
+locals {
+  # The service's table key schema is the one source of truth: Terraform reads it and never
+  # restates a key. Keys starting with "$" ($comment, ...) are annotations, not tables.
+  table_schema_file = "${path.module}/../service/schema/dynamodb-tables.json"
+  table_schemas     = { for name, schema in jsondecode(file(local.table_schema_file)) : name => schema if !startswith(name, "$") }
+
+  table_names = {
+    users = coalesce(var.users_table_name, "${var.name_prefix}-users")
+    state = coalesce(var.state_table_name, "${var.name_prefix}-state")
+  }
+
+  # Unique across AWS by default: the account id is part of the name.
+  avatars_bucket_name = coalesce(var.avatars_bucket_name, "${var.name_prefix}-avatars-${one(data.aws_caller_identity.current[*].account_id)}")
+
+  # What the service reads (the env contract of .env-example).
+  service_env = {
+    AWS_REGION      = var.aws_region
+    USERS_TABLE     = module.data.table_names["users"]
+    STATE_TABLE     = module.data.table_names["state"]
+    AVATARS_BUCKET  = module.data.bucket_name
+    AVATAR_URL_MODE = var.public_avatars ? "public" : "presigned"
+    PORT            = tostring(var.app_port)
+  }
+}
+
+data "aws_caller_identity" "current" {
+  count = var.avatars_bucket_name == null ? 1 : 0
+}
+
+module "data" {
+  source = "./modules/data"
+
+  table_schemas                      = local.table_schemas
+  table_names                        = local.table_names
+  point_in_time_recovery             = var.point_in_time_recovery
+  deletion_protection                = var.deletion_protection
+  bucket_name                        = local.avatars_bucket_name
+  public_avatars                     = var.public_avatars
+  noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
+  force_destroy                      = var.avatars_force_destroy
+}
+
+module "registry" {
+  source = "./modules/registry"
+  count  = var.enable_registry ? 1 : 0
+
+  name            = var.name_prefix
+  retention_count = var.image_retention_count
+  force_delete    = var.registry_force_delete
+}
+
+module "access" {
+  source = "./modules/access"
+
+  name_prefix            = var.name_prefix
+  table_arns             = values(module.data.table_arns)
+  bucket_arn             = module.data.bucket_arn
+  avatars_prefix         = module.data.avatars_prefix
+  create_host_role       = var.enable_ec2
+  pull_image             = var.enable_registry
+  image_repository_arn   = one(module.registry[*].repository_arn)
+  api_key_parameter_name = var.api_key_parameter_name
+}
+
+module "host" {
+  source = "./modules/host"
+  count  = var.enable_ec2 ? 1 : 0
+
+  name_prefix           = var.name_prefix
+  aws_region            = var.aws_region
+  instance_type         = var.instance_type
+  ami_id                = var.ami_id
+  vpc_cidr              = var.host_vpc_cidr
+  allowed_cidrs         = var.allowed_cidrs
+  app_port              = var.app_port
+  root_volume_size      = var.root_volume_size
+  instance_profile_name = module.access.host_instance_profile_name
+  image                 = var.enable_registry ? "${module.registry[0].repository_url}:${var.image_tag}" : null
+  service_env           = local.service_env
+  api_key_parameter     = var.api_key_parameter_name
+}
+
+module "eks" {
+  source = "./modules/eks"
+  count  = var.enable_eks ? 1 : 0
+
+  cluster_name         = var.name_prefix
+  kubernetes_version   = var.eks_kubernetes_version
+  vpc_cidr             = var.eks_vpc_cidr
+  public_access_cidrs  = var.eks_public_access_cidrs
+  node_instance_types  = var.eks_node_instance_types
+  node_count           = var.eks_node_count
+  app_policy_arn       = module.access.app_policy_arn
+  namespace            = var.k8s_namespace
+  service_account_name = var.k8s_service_account
+  emulated             = local.emulated
+}

@@ -1,0 +1,75 @@
+variable "name_prefix" {
+  description = "Prefix of the resource names."
+  type        = string
+}
+
+variable "aws_region" {
+  description = "Region (for the registry login and SSM calls of the boot script)."
+  type        = string
+}
+
+variable "instance_type" {
+  description = "EC2 instance type (validated in the root module against the free-tier list)."
+  type        = string
+  default     = "t3.micro"
+}
+
+variable "ami_id" {
+  description = "AMI id. Null: the latest Amazon Linux 2023 x86_64 AMI from the public SSM parameter."
+  type        = string
+  default     = null
+}
+
+variable "vpc_cidr" {
+  description = "CIDR of the host's VPC; the public subnet is its first /24."
+  type        = string
+  default     = "10.40.0.0/16"
+}
+
+variable "allowed_cidrs" {
+  description = "IPv4 CIDRs allowed to reach app_port."
+  type        = list(string)
+}
+
+variable "app_port" {
+  description = "Port the container listens on and the security group opens."
+  type        = number
+  default     = 8080
+}
+
+variable "root_volume_size" {
+  description = "Root volume size in GiB (encrypted gp3)."
+  type        = number
+  default     = 20
+}
+
+variable "instance_profile_name" {
+  description = "Instance profile of the host (modules/access)."
+  type        = string
+}
+
+variable "image" {
+  description = "Full image reference in ECR, <repository url>:<tag>."
+  type        = string
+
+  validation {
+    condition     = var.image != null && can(regex("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[^:]+:[A-Za-z0-9_][A-Za-z0-9_.-]*$", var.image))
+    error_message = "The EC2 host runs the image from the ECR repository of this configuration: enable_ec2 needs enable_registry."
+  }
+}
+
+variable "service_env" {
+  description = "Environment of the service container (the env contract: AWS_REGION, USERS_TABLE, STATE_TABLE, AVATARS_BUCKET, PORT, ...)."
+  type        = map(string)
+
+  validation {
+    condition     = alltrue([for k, v in var.service_env : can(regex("^[A-Z][A-Z0-9_]*$", k)) && !can(regex("[\\r\\n]", v))])
+    error_message = "service_env keys must be UPPER_SNAKE_CASE and values single-line."
+  }
+}
+
+variable "api_key_parameter" {
+  description = "SSM SecureString parameter read into API_KEY at each start (null: API_KEY unset)."
+  type        = string
+  default     = null
+}
