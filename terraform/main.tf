@@ -10,7 +10,7 @@ locals {
   }
 
   # Unique across AWS by default: the account id is part of the name.
-  avatars_bucket_name = coalesce(var.avatars_bucket_name, "${var.name_prefix}-avatars-${one(data.aws_caller_identity.current[*].account_id)}")
+  avatars_bucket_name = var.avatars_bucket_name != null ? var.avatars_bucket_name : "${var.name_prefix}-avatars-${data.aws_caller_identity.current[0].account_id}"
 
   # What the service reads (the env contract of .env-example).
   service_env = {
