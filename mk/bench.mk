@@ -1,0 +1,32 @@
+# Measurements (bench/): make bench, make bench-check, make chaos, make fuzz. Everything runs on
+# 127.0.0.1: moto from the pinned PyPI venv, the service from service/dist, bounded durations.
+# Results go to reports/ (git-ignored).
+BENCH := $(ROOT)/bench
+MOTO_BIN = $(shell $(ROOT)/scripts/ensure-pytool.sh 'moto[server]==$(MOTO_VERSION)')
+SCHEMATHESIS_BIN = $(shell $(ROOT)/scripts/ensure-pytool.sh 'schemathesis==$(SCHEMATHESIS_VERSION)')
+
+$(BENCH)/node_modules/.package-lock.json: $(BENCH)/package.json $(BENCH)/package-lock.json
+	cd $(BENCH) && $(NODE_PATH_ENV) npm ci --no-audit --no-fund
+
+.PHONY: bench-deps
+bench-deps: $(BENCH)/node_modules/.package-lock.json ## Install the bench harness's dependencies (autocannon, koa, AWS SDK)
+
+.PHONY: bench
+bench: bench-deps service-build ## Throughput, latency and memory of every endpoint vs bare Koa and node:http (~2.5 min)
+	cd $(BENCH) && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" node src/bench.ts
+
+.PHONY: bench-check
+bench-check: bench-deps service-build ## Regression check for CI: /status throughput at least 0.7 of bare Koa (~30 s)
+	cd $(BENCH) && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" node src/bench.ts --check
+
+.PHONY: chaos
+chaos: bench-deps service-build ## Failure scenarios: emulator outage, interrupted writes, SIGTERM under load, slow clients (~2.5 min)
+	cd $(BENCH) && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" node src/chaos.ts
+
+.PHONY: fuzz
+fuzz: bench-deps service-build ## schemathesis (all checks) against /openapi.json of the running service, 1,000+ requests
+	cd $(BENCH) && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" SCHEMATHESIS_BIN="$(SCHEMATHESIS_BIN)" node src/fuzz.ts
+
+.PHONY: bench-typecheck
+bench-typecheck: bench-deps ## TypeScript check of the bench harness
+	cd $(BENCH) && $(NODE_PATH_ENV) npm run --silent typecheck
