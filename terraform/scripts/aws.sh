@@ -38,6 +38,7 @@ credentials_source() {
   elif [[ -n ${AWS_CONTAINER_CREDENTIALS_FULL_URI:-}${AWS_CONTAINER_CREDENTIALS_RELATIVE_URI:-} ]]; then
     echo "container credentials"
   elif [[ -s ${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials} || -s ${AWS_CONFIG_FILE:-$HOME/.aws/config} ]]; then
+    # shellcheck disable=SC2088 # a label, not a path
     echo "~/.aws (default profile)"
   fi
 }
