@@ -11,7 +11,7 @@
 #   KEEP_WORKDIR=1 keeps the state, logs and outputs in the printed work directory.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=../versions.env
+# shellcheck source-path=SCRIPTDIR source=../versions.env
 . "$root/versions.env"
 tf_dir="$root/terraform"
 
