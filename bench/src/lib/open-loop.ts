@@ -77,7 +77,7 @@ export async function openLoop(options: {
     sent++;
     conn.socket.write(requestBytes);
   };
-  const conns = await Promise.all(Array.from({ length: options.sockets ?? 32 }, open));
+  const conns = await Promise.all(Array.from({ length: options.sockets ?? 128 }, open));
   idle.push(...conns);
 
   const started = performance.now();
