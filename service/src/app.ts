@@ -14,17 +14,19 @@ import { registerUserRoutes } from './routes/users.ts';
 
 export interface App {
   koa: Koa;
-  router: Router;
+  /** Operational routes first (few layers to match on the hottest paths), then the API. */
+  routers: Router[];
 }
 
 export function createApp(deps: AppDependencies, version: string): App {
   const koa = new Koa();
-  const router = new Router();
-  registerSystemRoutes(router, deps);
-  registerIpRoutes(router, deps);
-  registerUserRoutes(router, deps);
-  registerStateRoutes(router, deps);
-  registerDocsRoutes(router, openApiDocument(version));
+  const operations = new Router();
+  registerSystemRoutes(operations, deps);
+  const api = new Router();
+  registerIpRoutes(api, deps);
+  registerUserRoutes(api, deps);
+  registerStateRoutes(api, deps);
+  registerDocsRoutes(api, openApiDocument(version));
 
   // Koa's own error printing is replaced by the JSON error boundary and the pino logger.
   koa.silent = true;
@@ -33,7 +35,9 @@ export function createApp(deps: AppDependencies, version: string): App {
   koa.use(deps.metrics.middleware);
   koa.use(securityHeaders());
   koa.use(errorHandler(deps.logger));
-  koa.use(router.routes());
-  koa.use(router.allowedMethods());
-  return { koa, router };
+  for (const router of [operations, api]) {
+    koa.use(router.routes());
+    koa.use(router.allowedMethods());
+  }
+  return { koa, routers: [operations, api] };
 }

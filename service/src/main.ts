@@ -34,8 +34,18 @@ function packageVersion(): string {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.LOG_LEVEL);
-  const clients = createAwsClients(config);
+  const logger = createLogger(config.LOG_LEVEL, { sync: false });
+  const sdkLog = logger.child({ component: 'aws-sdk' });
+  const clients = createAwsClients(config, {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (...content) => {
+      sdkLog.warn({ detail: content.map(String) }, 'AWS SDK warning');
+    },
+    error: (...content) => {
+      sdkLog.error({ detail: content.map(String) }, 'AWS SDK error');
+    },
+  });
   const geo = await openGeoLookup(config.GEOIP_DB_PATH ?? defaultGeoDatabasePaths());
   const geoStatus = geo.status();
   if (!geoStatus.ok) logger.error({ reason: geoStatus.reason }, 'GeoIP disabled: /ip answers 503');
@@ -87,7 +97,7 @@ async function main(): Promise<void> {
     void running.shutdown(config.SHUTDOWN_TIMEOUT_MS).then((drained) => {
       clients.destroy();
       logger.info({ drained }, drained ? 'stopped' : 'stopped: connections cut at the timeout');
-      process.exit(drained ? 0 : 1);
+      logger.flush(() => process.exit(drained ? 0 : 1));
     });
   };
   process.once('SIGTERM', stop);

@@ -12,6 +12,8 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ImageType } from '../domain/image-type.ts';
 
 export interface AvatarStoreOptions {
+  /** Clock in milliseconds, for the presigned-URL cache. */
+  now?: () => number;
   s3: S3Client;
   s3Public: S3Client;
   bucket: string;
@@ -26,10 +28,18 @@ export interface StoredAvatar {
   contentType: string;
 }
 
+/** Presigned URLs kept for reuse: at most this many, each while over half its lifetime is left. */
+const PRESIGN_CACHE_SIZE = 10_000;
+
 export class AvatarStore {
   readonly #options: AvatarStoreOptions;
+  readonly #now: () => number;
+  // Signing costs far more than a lookup (the SDK resolves S3's endpoint rules on every call):
+  // a page of 100 users would otherwise spend most of its time signing.
+  readonly #presigned = new Map<string, { url: string; signedAt: number }>();
   constructor(options: AvatarStoreOptions) {
     this.#options = options;
+    this.#now = options.now ?? Date.now;
   }
 
   newKey(type: ImageType): string {
@@ -65,12 +75,27 @@ export class AvatarStore {
     );
   }
 
-  /** A GET URL valid for ttlSeconds; signing is local, no request is made. */
-  presign(key: string, ttlSeconds: number): Promise<string> {
-    return getSignedUrl(
+  /**
+   * A GET URL valid for at least half of ttlSeconds (a fresh one is valid ttlSeconds); signing
+   * is local, no request is made.
+   */
+  async presign(key: string, ttlSeconds: number): Promise<string> {
+    const now = this.#now();
+    const cacheKey = `${String(ttlSeconds)} ${key}`;
+    const cached = this.#presigned.get(cacheKey);
+    if (cached && now - cached.signedAt < (ttlSeconds * 1000) / 2) return cached.url;
+    const url = await getSignedUrl(
       this.#options.s3Public,
       new GetObjectCommand({ Bucket: this.#options.bucket, Key: key }),
-      { expiresIn: ttlSeconds },
+      { expiresIn: ttlSeconds, signingDate: new Date(now) },
     );
+    this.#presigned.delete(cacheKey);
+    this.#presigned.set(cacheKey, { url, signedAt: now });
+    if (this.#presigned.size > PRESIGN_CACHE_SIZE) {
+      // Maps iterate in insertion order: the first entry is the oldest.
+      const oldest = this.#presigned.keys().next().value;
+      if (oldest !== undefined) this.#presigned.delete(oldest);
+    }
+    return url;
   }
 }

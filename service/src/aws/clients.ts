@@ -26,10 +26,21 @@ type AwsSettings = Pick<
   | 'AWS_REQUEST_TIMEOUT_MS'
 >;
 
-export function createAwsClients(config: AwsSettings): AwsClients {
+/** Where the SDK's own warnings go (JSON through pino in the service). */
+export interface SdkLogger {
+  debug: (...content: unknown[]) => void;
+  info: (...content: unknown[]) => void;
+  warn: (...content: unknown[]) => void;
+  error: (...content: unknown[]) => void;
+}
+
+export function createAwsClients(config: AwsSettings, logger?: SdkLogger): AwsClients {
   const requestHandler = new NodeHttpHandler({
     connectionTimeout: config.AWS_CONNECT_TIMEOUT_MS,
     requestTimeout: config.AWS_REQUEST_TIMEOUT_MS,
+    // Without this the SDK only warns when a request exceeds requestTimeout, and a dependency
+    // that accepts connections but never answers would hang requests indefinitely.
+    throwOnRequestTimeout: true,
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50 }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50 }),
   });
@@ -38,6 +49,7 @@ export function createAwsClients(config: AwsSettings): AwsClients {
     requestHandler,
     // Two attempts: one retry for a transient blip, then fail fast (the client may retry).
     maxAttempts: 2,
+    ...(logger ? { logger } : {}),
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
   };
   const dynamoBase = new DynamoDBClient(common);

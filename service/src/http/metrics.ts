@@ -24,15 +24,23 @@ export function createMetrics(now: () => bigint = () => process.hrtime.bigint())
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  // One child per label set, looked up by a plain string key instead of prom-client's per-call
+  // label hashing. Bounded: routes are templates, methods and statuses are few.
+  const children = new Map<string, ReturnType<typeof duration.labels>>();
   async function observe(ctx: Context, next: Next): Promise<void> {
     const started = now();
     try {
       await next();
     } finally {
-      duration.observe(
-        { route: routeTemplate(ctx), method: ctx.method, status: String(ctx.status) },
-        Number(now() - started) / 1e9,
-      );
+      const route = routeTemplate(ctx);
+      const status = String(ctx.status);
+      const key = `${route} ${ctx.method} ${status}`;
+      let child = children.get(key);
+      if (!child) {
+        child = duration.labels({ route, method: ctx.method, status });
+        children.set(key, child);
+      }
+      child.observe(Number(now() - started) / 1e9);
     }
   }
   return { registry, middleware: observe };

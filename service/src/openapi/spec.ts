@@ -31,7 +31,8 @@ const cursorParameter = {
   name: 'cursor',
   in: 'query',
   required: false,
-  description: 'Opaque cursor from a previous page',
+  description:
+    'Opaque cursor from a previous page (next_cursor, or the Link header); any other value is answered 400',
   schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 2048 },
 };
 
@@ -190,6 +191,7 @@ export function openApiDocument(version: string) {
                     email: { type: 'string', format: 'email', maxLength: 254 },
                     avatar: {
                       type: 'string',
+                      minLength: 1,
                       contentMediaType: 'application/octet-stream',
                       description:
                         'PNG, JPEG, GIF or WebP, decided by its bytes; at most AVATAR_MAX_BYTES',

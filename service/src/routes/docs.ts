@@ -1,9 +1,9 @@
 // GET /openapi.json and GET /swagger: Swagger UI from the swagger-ui-dist package on disk, so it
 // works offline and loads nothing from a CDN.
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type Router from '@koa/router';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import { notFound } from '../http/errors.ts';
 
 const ASSETS: Record<string, string> = {
@@ -43,7 +43,8 @@ const PAGE = `<!doctype html>
 `;
 
 export function registerDocsRoutes(router: Router, document: object): void {
-  const assetsDir = getAbsoluteFSPath();
+  // The package's folder only: its main module would load the browser bundles into the server.
+  const assetsDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const body = JSON.stringify(document);
 
   router.get('/openapi.json', (ctx) => {

@@ -1,4 +1,7 @@
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { expect } from 'chai';
+import { createAwsClients } from '../../src/aws/clients.ts';
+import { UsersRepository } from '../../src/aws/users-repository.ts';
 import { createTestResources, type TestResources } from '../support/resources.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { awsDependencyChecker } from '../../src/aws/readiness.ts';
@@ -128,6 +131,41 @@ describe('system endpoints (integration)', function () {
     expect(response.headers.get('x-frame-options')).to.equal('DENY');
     expect(response.headers.get('content-security-policy')).to.include("default-src 'self'");
     expect(response.headers.get('x-powered-by')).to.equal(null);
+  });
+
+  it('fails fast with 503 when AWS accepts connections but never answers', async function () {
+    this.timeout(20_000);
+    // A black hole on loopback: it accepts TCP connections and never says a word.
+    const sockets = new Set<Socket>();
+    const blackHole = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const { port } = blackHole.address() as AddressInfo;
+    const stuck = createAwsClients({
+      AWS_REGION: resources.region,
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+      S3_PUBLIC_ENDPOINT: undefined,
+      AWS_CONNECT_TIMEOUT_MS: 500,
+      AWS_REQUEST_TIMEOUT_MS: 500,
+    });
+    const hung = await startTestApp(resources, () => ({
+      users: new UsersRepository(stuck.dynamo, resources.usersTable),
+    }));
+    try {
+      const started = Date.now();
+      const response = await fetch(`${hung.url}/users?limit=1`);
+      const elapsed = Date.now() - started;
+      expect(response.status).to.equal(503);
+      expect(((await response.json()) as { error: { code: string } }).error.code).to.equal(
+        'dependency_unavailable',
+      );
+      // Two attempts of 500 ms each, plus the retry backoff: well under the 5 s default.
+      expect(elapsed).to.be.below(3000);
+    } finally {
+      await hung.close();
+      stuck.destroy();
+      for (const socket of sockets) socket.destroy();
+      blackHole.close();
+    }
   });
 
   it('hides internal errors behind a generic 500', async () => {

@@ -69,11 +69,15 @@ export interface TestResources {
 async function assertKeySchema(db: DynamoDBClient, table: string, schema: TableSchema) {
   const { Table } = await db.send(new DescribeTableCommand({ TableName: table }));
   const want = keySchemaOf(schema);
+  // Attribute definitions come back in any order; the key schema's order (HASH, RANGE) matters.
+  const byName = (a: AttributeDefinition, b: AttributeDefinition) =>
+    String(a.AttributeName).localeCompare(String(b.AttributeName));
+  want.AttributeDefinitions.sort(byName);
   const got = {
     KeySchema: Table?.KeySchema,
     AttributeDefinitions: Table?.AttributeDefinitions?.filter((definition) =>
       want.KeySchema.some((key) => key.AttributeName === definition.AttributeName),
-    ),
+    ).sort(byName),
   };
   if (JSON.stringify(got) !== JSON.stringify(want)) {
     throw new Error(

@@ -19,12 +19,14 @@ const inertDependencies = {
 } as unknown as AppDependencies;
 
 function routedOperations(): string[] {
-  const { router } = createApp(inertDependencies, 'test');
-  return router.stack.flatMap((layer) =>
-    layer.methods
-      .filter((method) => method !== 'HEAD')
-      .map((method) => `${method} ${String(layer.path).replace(/:(\w+)/g, '{$1}')}`),
-  );
+  const { routers } = createApp(inertDependencies, 'test');
+  return routers
+    .flatMap((router) => router.stack)
+    .flatMap((layer) =>
+      layer.methods
+        .filter((method) => method !== 'HEAD')
+        .map((method) => `${method} ${String(layer.path).replace(/:(\w+)/g, '{$1}')}`),
+    );
 }
 
 function documentedOperations(): string[] {
