@@ -22,6 +22,14 @@ service-build: deps ## Compile the service to service/dist
 test: deps ## Run the whole test suite (unit + integration on a DynamoDB/S3 emulator started by testcontainers)
 	cd $(SERVICE) && $(NODE_PATH_ENV) npm test
 
+.PHONY: test-unit
+test-unit: deps ## Run the unit tests only (no Docker needed)
+	cd $(SERVICE) && $(NODE_PATH_ENV) npm run --silent test:unit
+
+.PHONY: test-integration
+test-integration: deps ## Run the integration tests only; with AWS_ENDPOINT_URL (+ USERS_TABLE, STATE_TABLE, AVATARS_BUCKET) against that endpoint
+	cd $(SERVICE) && $(NODE_PATH_ENV) npm run --silent test:integration
+
 .PHONY: dev
 dev: deps env-file ## Run the service from source on the host with reload, against the emulator of `make up` (reads .env)
 	cd $(SERVICE) && $(NODE_PATH_ENV) PORT=$${PORT:-8081} \

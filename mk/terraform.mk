@@ -60,7 +60,7 @@ tf-local-destroy: ## Destroy what `make tf-local` created on the emulator (state
 	    -var aws_endpoint=$(TF_ENDPOINT) -var aws_region="$$(val AWS_REGION)" \
 	    -var users_table_name="$$(val USERS_TABLE)" -var state_table_name="$$(val STATE_TABLE)" \
 	    -var avatars_bucket_name="$$(val AVATARS_BUCKET)" -var avatars_force_destroy=true \
-	    -var enable_ec2=false -var enable_eks=false -var enable_registry=false
+	    -var enable_ec2=false -var enable_eks=false -var enable_registry=false -var allow_plain_http=true
 
 .PHONY: deploy-aws
 deploy-aws: ## Deploy terraform/ to your AWS account: credentials check, plan, confirm (AUTO_APPROVE=1 skips), apply, outputs

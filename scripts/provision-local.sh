@@ -1,6 +1,7 @@
 #!/bin/sh
 # Applies terraform/ to the local emulator: the tables and bucket of the env contract, nothing
-# that needs EC2, EKS or ECR. Used by the `provision` service of docker-compose.yml (inside the
+# that needs EC2, EKS or ECR. The emulator speaks plain HTTP, so the bucket's TLS-only rule is
+# left out here (allow_plain_http); on AWS it always applies. Used by the `provision` service of docker-compose.yml (inside the
 # hashicorp/terraform image, so POSIX sh only) and by `make tf-local` on the host.
 #
 # Environment: TF_ENDPOINT (emulator URL), TF_STATE_DIR (state and working copy), AWS_REGION,
@@ -30,7 +31,8 @@ export TF_VAR_aws_endpoint="$TF_ENDPOINT" \
   TF_VAR_avatars_bucket_name="$AVATARS_BUCKET" \
   TF_VAR_enable_ec2=false \
   TF_VAR_enable_eks=false \
-  TF_VAR_enable_registry=false
+  TF_VAR_enable_registry=false \
+  TF_VAR_allow_plain_http=true
 
 echo "provision: terraform apply against $TF_ENDPOINT (state in $TF_STATE_DIR)"
 terraform init -no-color -backend-config="path=$TF_STATE_DIR/terraform.tfstate" >"$TF_STATE_DIR/init.log" 2>&1 || {

@@ -36,6 +36,7 @@ module "data" {
   deletion_protection                = var.deletion_protection
   bucket_name                        = local.avatars_bucket_name
   public_avatars                     = var.public_avatars
+  require_tls                        = !(var.allow_plain_http && var.aws_endpoint != "")
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
   force_destroy                      = var.avatars_force_destroy
 }

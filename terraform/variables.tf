@@ -101,6 +101,12 @@ variable "public_avatars" {
   default     = false
 }
 
+variable "allow_plain_http" {
+  description = "Only with aws_endpoint (an emulator that speaks plain HTTP): drop the bucket policy's TLS-only rule, which would refuse every request there. Ignored on AWS, where TLS is always required."
+  type        = bool
+  default     = false
+}
+
 variable "point_in_time_recovery" {
   description = "Point-in-time recovery (continuous backups) of both tables."
   type        = bool

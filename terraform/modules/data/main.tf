@@ -107,21 +107,24 @@ resource "aws_s3_bucket_lifecycle_configuration" "avatars" {
 }
 
 data "aws_iam_policy_document" "avatars" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [aws_s3_bucket.avatars.arn, "${aws_s3_bucket.avatars.arn}/*"]
+  dynamic "statement" {
+    for_each = var.require_tls ? [1] : []
+    content {
+      sid       = "DenyInsecureTransport"
+      effect    = "Deny"
+      actions   = ["s3:*"]
+      resources = [aws_s3_bucket.avatars.arn, "${aws_s3_bucket.avatars.arn}/*"]
 
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
 
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
+      condition {
+        test     = "Bool"
+        variable = "aws:SecureTransport"
+        values   = ["false"]
+      }
     }
   }
 
@@ -142,6 +145,8 @@ data "aws_iam_policy_document" "avatars" {
 }
 
 resource "aws_s3_bucket_policy" "avatars" {
+  # S3 rejects a policy without statements: none at all when neither rule applies.
+  count  = var.require_tls || var.public_avatars ? 1 : 0
   bucket = aws_s3_bucket.avatars.id
   policy = data.aws_iam_policy_document.avatars.json
 

@@ -43,6 +43,12 @@ variable "public_avatars" {
   default     = false
 }
 
+variable "require_tls" {
+  description = "Deny every request to the bucket that does not use TLS (aws:SecureTransport). Only an emulator that speaks plain HTTP needs false."
+  type        = bool
+  default     = true
+}
+
 variable "avatars_prefix" {
   description = "Key prefix under which the service stores avatars (no leading or trailing slash)."
   type        = string
