@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { AvatarStore } from './aws/avatar-store.ts';
 import type { DependencyChecker } from './aws/readiness.ts';
+import type { AvatarCleanup } from './domain/avatar-cleanup.ts';
 import type { UsersRepository } from './aws/users-repository.ts';
 import type { StateService } from './domain/state-service.ts';
 import type { GeoLookup } from './geo/geo-reader.ts';
@@ -32,6 +33,8 @@ export interface AppDependencies {
   metrics: Metrics;
   users: UsersRepository;
   avatars: AvatarStore;
+  /** Checks, later, the objects of uploads whose outcome was in doubt. */
+  cleanup: AvatarCleanup;
   state: StateService;
   geo: GeoLookup;
   readiness: DependencyChecker;

@@ -3,8 +3,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { AppDependencies } from './app-dependencies.ts';
-import { errorHandler } from './http/errors.ts';
-import { accessLog, requestId, securityHeaders } from './http/request-context.ts';
+import { requestPipeline } from './http/request-context.ts';
 import { openApiDocument } from './openapi/spec.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerIpRoutes } from './routes/ip.ts';
@@ -30,14 +29,10 @@ export function createApp(deps: AppDependencies, version: string): App {
 
   // Koa's own error printing is replaced by the JSON error boundary and the pino logger.
   koa.silent = true;
-  koa.use(requestId());
-  koa.use(accessLog(deps.logger));
-  koa.use(deps.metrics.middleware);
-  koa.use(securityHeaders());
-  koa.use(errorHandler(deps.logger));
-  for (const router of [operations, api]) {
-    koa.use(router.routes());
-    koa.use(router.allowedMethods());
-  }
+  koa.use(requestPipeline(deps.logger, deps.metrics));
+  koa.use(operations.routes());
+  koa.use(api.routes());
+  // One answer for a known path with a wrong method, whichever router matched the path.
+  koa.use(api.allowedMethods());
   return { koa, routers: [operations, api] };
 }

@@ -9,7 +9,8 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { StateService } from './domain/state-service.ts';
 import { defaultGeoDatabasePaths, openGeoLookup } from './geo/geo-reader.ts';
-import { createMetrics } from './http/metrics.ts';
+import { AvatarCleanup } from './domain/avatar-cleanup.ts';
+import { createMetrics, exposeGauge } from './http/metrics.ts';
 import { shutdownState, startHttpServer } from './lifecycle/http-server.ts';
 import { createLogger } from './logger.ts';
 
@@ -50,6 +51,31 @@ async function main(): Promise<void> {
   const geoStatus = geo.status();
   if (!geoStatus.ok) logger.error({ reason: geoStatus.reason }, 'GeoIP disabled: /ip answers 503');
 
+  const users = new UsersRepository(clients.dynamo, config.USERS_TABLE);
+  const avatars = new AvatarStore({
+    s3: clients.s3,
+    s3Public: clients.s3Public,
+    bucket: config.AVATARS_BUCKET,
+    region: config.AWS_REGION,
+    publicEndpoint: config.S3_PUBLIC_ENDPOINT ?? config.AWS_ENDPOINT_URL,
+  });
+  const cleanup = new AvatarCleanup({
+    ports: {
+      avatarKeyOf: (email) => users.avatarKeyOf(email),
+      deleteObject: (key) => avatars.delete(key),
+    },
+    logger,
+    // An in-doubt call settles within its attempts' timeouts (2 attempts, plus backoff).
+    settleMs: 2 * (config.AWS_CONNECT_TIMEOUT_MS + config.AWS_REQUEST_TIMEOUT_MS) + 1000,
+  });
+  const metrics = createMetrics();
+  exposeGauge(
+    metrics,
+    'avatar_cleanup_pending',
+    'In-doubt avatar uploads still to be checked',
+    () => cleanup.pending(),
+  );
+
   const state = shutdownState();
   const { koa } = createApp(
     {
@@ -58,15 +84,10 @@ async function main(): Promise<void> {
       clock: { now: () => new Date() },
       startedAt: new Date(),
       lifecycle: state,
-      metrics: createMetrics(),
-      users: new UsersRepository(clients.dynamo, config.USERS_TABLE),
-      avatars: new AvatarStore({
-        s3: clients.s3,
-        s3Public: clients.s3Public,
-        bucket: config.AVATARS_BUCKET,
-        region: config.AWS_REGION,
-        publicEndpoint: config.S3_PUBLIC_ENDPOINT ?? config.AWS_ENDPOINT_URL,
-      }),
+      metrics,
+      users,
+      avatars,
+      cleanup,
       state: new StateService({
         repository: new StateRepository(clients.dynamo, config.STATE_TABLE),
         now: () => new Date(),
@@ -94,7 +115,10 @@ async function main(): Promise<void> {
 
   const stop = (signal: NodeJS.Signals) => {
     logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down');
-    void running.shutdown(config.SHUTDOWN_TIMEOUT_MS).then((drained) => {
+    const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
+    void running.shutdown(config.SHUTDOWN_TIMEOUT_MS).then(async (drained) => {
+      // What is left of the time goes to in-doubt uploads still to be checked.
+      await cleanup.drain(Math.max(0, deadline - Date.now()));
       clients.destroy();
       logger.info({ drained }, drained ? 'stopped' : 'stopped: connections cut at the timeout');
       logger.flush(() => process.exit(drained ? 0 : 1));

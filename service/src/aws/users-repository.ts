@@ -48,6 +48,19 @@ export class UsersRepository {
     return Item !== undefined;
   }
 
+  /** The avatar key of the user stored under `email` (strongly consistent), if any. */
+  async avatarKeyOf(email: string): Promise<string | undefined> {
+    const { Item } = await this.#db.send(
+      new GetCommand({
+        TableName: this.#table,
+        Key: { email },
+        ProjectionExpression: 'avatar_key',
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.avatar_key === 'string' ? Item.avatar_key : undefined;
+  }
+
   /** Writes the user unless the email exists; throws EmailTakenError then. */
   async create(user: UserItem): Promise<void> {
     try {

@@ -1,6 +1,6 @@
 // Errors that reach clients: one JSON envelope, {"error":{"code","message","request_id"}},
 // with the right status. Anything else becomes a 500 whose details stay in the log.
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import type { Logger } from 'pino';
 
 export class HttpError extends Error {
@@ -70,43 +70,31 @@ export function toHttpError(err: unknown): HttpError | undefined {
   return undefined;
 }
 
-/** Outermost error boundary: shapes every error and every bodiless 404/405. */
-export function errorHandler(logger: Logger) {
-  return async function handleErrors(ctx: Context, next: Next): Promise<void> {
-    try {
-      await next();
-      if (ctx.status === 404 && ctx.body == null) {
-        throw notFound(`no route for ${ctx.method} ${ctx.path}`);
-      }
-      // @koa/router answers a known path with a wrong method 405, or 501 for a method it does
-      // not route at all; both come with Allow, and both are a wrong method for this path.
-      if (
-        (ctx.status === 405 || ctx.status === 501) &&
-        ctx.body == null &&
-        ctx.response.get('Allow')
-      ) {
-        throw new HttpError(
-          405,
-          'method_not_allowed',
-          `${ctx.method} is not allowed on ${ctx.path}`,
-        );
-      }
-      if (ctx.status === 501 && ctx.body == null) {
-        throw new HttpError(501, 'not_implemented', `${ctx.method} is not supported`);
-      }
-    } catch (err) {
-      const requestId = String(ctx.state.requestId ?? '');
-      const known = toHttpError(err);
-      if (known) {
-        ctx.status = known.status;
-        ctx.set(known.headers);
-        ctx.body = errorBody(known.code, known.message, requestId);
-        if (known.status >= 500) logger.warn({ err, requestId }, known.message);
-        return;
-      }
-      logger.error({ err, requestId }, 'unhandled error');
-      ctx.status = 500;
-      ctx.body = errorBody('internal_error', 'internal server error', requestId);
-    }
-  };
+/** After routing: a bodiless 404/405/501 means no route answered; make it a JSON error. */
+export function throwIfUnrouted(ctx: Context): void {
+  if (ctx.body != null) return;
+  if (ctx.status === 404) throw notFound(`no route for ${ctx.method} ${ctx.path}`);
+  // @koa/router answers a known path with a wrong method 405, or 501 for a method it does
+  // not route at all; both come with Allow, and both are a wrong method for this path.
+  if ((ctx.status === 405 || ctx.status === 501) && ctx.response.get('Allow')) {
+    throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
+  }
+  if (ctx.status === 501)
+    throw new HttpError(501, 'not_implemented', `${ctx.method} is not supported`);
+}
+
+/** The error boundary: shapes any thrown value into the JSON envelope; 500s keep their secrets. */
+export function renderError(ctx: Context, err: unknown, logger: Logger): void {
+  const requestId = String(ctx.state.requestId ?? '');
+  const known = toHttpError(err);
+  if (known) {
+    ctx.status = known.status;
+    ctx.set(known.headers);
+    ctx.body = errorBody(known.code, known.message, requestId);
+    if (known.status >= 500) logger.warn({ err, requestId }, known.message);
+    return;
+  }
+  logger.error({ err, requestId }, 'unhandled error');
+  ctx.status = 500;
+  ctx.body = errorBody('internal_error', 'internal server error', requestId);
 }

@@ -1,7 +1,15 @@
 // Prometheus metrics: process metrics plus a request-duration histogram labelled by route
 // template (never the raw path, so cardinality stays bounded), method and status.
-import type { Context, Next } from 'koa';
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+//
+// The histogram is recorded on every request, so it is kept in plain arrays: prom-client's own
+// Histogram hashes its label object on each observation, which cost as much as the rest of a
+// /status request. prom-client still owns the registry and the exposition format.
+import type { Context } from 'koa';
+import { Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+
+export const DURATION_BUCKETS: readonly number[] = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
 
 /** The template of the route that served the request (set by @koa/router), or 'unmatched'. */
 export function routeTemplate(ctx: Context): string {
@@ -9,39 +17,105 @@ export function routeTemplate(ctx: Context): string {
   return typeof matched === 'string' ? matched : 'unmatched';
 }
 
-export interface Metrics {
-  registry: Registry;
-  middleware: (ctx: Context, next: Next) => Promise<void>;
+interface Series {
+  labels: { route: string; method: string; status: string };
+  /** Observations per bucket (not cumulative); the last slot is +Inf. */
+  counts: number[];
+  sum: number;
+  count: number;
 }
 
-export function createMetrics(now: () => bigint = () => process.hrtime.bigint()): Metrics {
+interface MetricValue {
+  metricName: string;
+  labels: Record<string, string | number>;
+  value: number;
+}
+
+/** A Prometheus histogram with the labels route, method and status, in prom-client's shape. */
+export class RequestDurationHistogram {
+  readonly name = 'http_request_duration_seconds';
+  readonly help = 'Duration of HTTP requests in seconds';
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  readonly #series = new Map<string, Series>();
+
+  observe(route: string, method: string, status: number, seconds: number): void {
+    const key = `${route} ${method} ${String(status)}`;
+    let series = this.#series.get(key);
+    if (!series) {
+      series = {
+        labels: { route, method, status: String(status) },
+        counts: new Array<number>(DURATION_BUCKETS.length + 1).fill(0),
+        sum: 0,
+        count: 0,
+      };
+      this.#series.set(key, series);
+    }
+    // The first bucket whose bound holds the value; past the last bound, the +Inf slot.
+    const bucket = DURATION_BUCKETS.findIndex((bound) => seconds <= bound);
+    const slot = bucket === -1 ? DURATION_BUCKETS.length : bucket;
+    series.counts[slot] = (series.counts[slot] ?? 0) + 1;
+    series.sum += seconds;
+    series.count += 1;
+  }
+
+  get(): Promise<{
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: MetricValue[];
+  }> {
+    const values: MetricValue[] = [];
+    for (const { labels, counts, sum, count } of this.#series.values()) {
+      let cumulative = 0;
+      counts.forEach((observations, index) => {
+        cumulative += observations;
+        const le = DURATION_BUCKETS[index] ?? '+Inf';
+        values.push({
+          metricName: `${this.name}_bucket`,
+          labels: { ...labels, le },
+          value: cumulative,
+        });
+      });
+      values.push({ metricName: `${this.name}_sum`, labels, value: sum });
+      values.push({ metricName: `${this.name}_count`, labels, value: count });
+    }
+    const { name, help, type, aggregator } = this;
+    return Promise.resolve({ name, help, type, aggregator, values });
+  }
+
+  reset(): void {
+    this.#series.clear();
+  }
+}
+
+export interface Metrics {
+  registry: Registry;
+  requestDuration: RequestDurationHistogram;
+}
+
+export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const duration = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Duration of HTTP requests in seconds',
-    labelNames: ['route', 'method', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
+  const requestDuration = new RequestDurationHistogram();
+  registry.registerMetric(requestDuration as unknown as Metric);
+  return { registry, requestDuration };
+}
+
+/** A gauge read at scrape time, e.g. the backlog of in-doubt uploads. */
+export function exposeGauge(
+  metrics: Metrics,
+  name: string,
+  help: string,
+  read: () => number,
+): void {
+  new Gauge({
+    name,
+    help,
+    registers: [metrics.registry],
+    collect() {
+      this.set(read());
+    },
   });
-  // One child per label set, looked up by a plain string key instead of prom-client's per-call
-  // label hashing. Bounded: routes are templates, methods and statuses are few.
-  const children = new Map<string, ReturnType<typeof duration.labels>>();
-  async function observe(ctx: Context, next: Next): Promise<void> {
-    const started = now();
-    try {
-      await next();
-    } finally {
-      const route = routeTemplate(ctx);
-      const status = String(ctx.status);
-      const key = `${route} ${ctx.method} ${status}`;
-      let child = children.get(key);
-      if (!child) {
-        child = duration.labels({ route, method: ctx.method, status });
-        children.set(key, child);
-      }
-      child.observe(Number(now() - started) / 1e9);
-    }
-  }
-  return { registry, middleware: observe };
 }

@@ -38,6 +38,17 @@ interface UploadedFile {
 const single = <T>(value: T | T[] | undefined): T | undefined =>
   Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
 
+/**
+ * An AWS service error with a 4xx status (missing table or bucket, access denied, validation):
+ * the call was refused and nothing was written. Timeouts, dropped connections and 5xx are not
+ * definitive: the call may have been applied after all.
+ */
+export function isDefinitiveFailure(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata
+    ?.httpStatusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 async function readHead(path: string, bytes: number): Promise<Uint8Array> {
   const file = await open(path, 'r');
   try {
@@ -50,7 +61,7 @@ async function readHead(path: string, bytes: number): Promise<Uint8Array> {
 }
 
 export function registerUserRoutes(router: Router, deps: AppDependencies): void {
-  const { settings, users, avatars, logger, clock } = deps;
+  const { settings, users, avatars, cleanup, logger, clock } = deps;
 
   async function present(user: UserItem): Promise<PublicUser> {
     const avatarUrl =
@@ -156,6 +167,8 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
         .put(key, createReadStream(avatar.filepath), avatar.size, type)
         .catch((err: unknown) => {
           logger.warn({ err, requestId: ctx.state.requestId }, 'avatar upload failed');
+          // A timed-out upload may still be stored: have the object checked once it settled.
+          if (!isDefinitiveFailure(err)) cleanup.schedule(key, email.value);
           throw dependencyFailed('S3');
         });
 
@@ -170,12 +183,19 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
       try {
         await users.create(item);
       } catch (err) {
-        await avatars.delete(key).catch((deleteErr: unknown) => {
-          logger.error(
-            { err: deleteErr, key, requestId: ctx.state.requestId },
-            'could not delete the avatar of a user that was not created: orphan object',
-          );
-        });
+        if (err instanceof EmailTakenError || isDefinitiveFailure(err)) {
+          // The user was certainly not written: the object goes now (or later, if S3 is down).
+          await avatars.delete(key).catch((deleteErr: unknown) => {
+            logger.warn(
+              { err: deleteErr, key, requestId: ctx.state.requestId },
+              'avatar delete failed',
+            );
+            cleanup.schedule(key, email.value);
+          });
+        } else {
+          // A timed-out write may still land: deleting now could strip a real user of its avatar.
+          cleanup.schedule(key, email.value);
+        }
         if (err instanceof EmailTakenError) throw conflict(err.message);
         logger.warn({ err, requestId: ctx.state.requestId }, 'user write failed');
         throw dependencyFailed('DynamoDB');

@@ -4,7 +4,9 @@ import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { expect } from 'chai';
+import { createAwsClients } from '../../src/aws/clients.ts';
 import { AvatarStore } from '../../src/aws/avatar-store.ts';
 import { UsersRepository } from '../../src/aws/users-repository.ts';
 import { createTestResources, type TestResources } from '../support/resources.ts';
@@ -231,6 +233,52 @@ describe('users (integration)', function () {
       expect(await storedUser(email)).to.equal(undefined);
     } finally {
       await broken.close();
+    }
+  });
+
+  it('when the user write times out (in doubt), answers 503 and later deletes the object', async function () {
+    this.timeout(20_000);
+    // DynamoDB that accepts connections and never answers: the write's outcome is unknown.
+    const sockets = new Set<Socket>();
+    const blackHole = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const stuck = createAwsClients({
+      AWS_REGION: resources.region,
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}`,
+      S3_PUBLIC_ENDPOINT: undefined,
+      AWS_CONNECT_TIMEOUT_MS: 300,
+      AWS_REQUEST_TIMEOUT_MS: 300,
+    });
+    const real = new UsersRepository(resources.clients.dynamo, resources.usersTable);
+    class TimingOutWrites extends UsersRepository {
+      override exists(email: string) {
+        return real.exists(email);
+      }
+    }
+    const broken = await startTestApp(resources, () => ({
+      users: new TimingOutWrites(stuck.dynamo, resources.usersTable),
+    }));
+    try {
+      const before = await avatarKeys();
+      const email = uniqueEmail();
+      const response = await post(form({ name: 'N', email }, { bytes: pngImage() }), broken.url);
+      expect(response.status).to.equal(503);
+      // The object stays until the check runs: deleting at once could strip a user whose
+      // timed-out write landed after all.
+      expect((await avatarKeys()).length).to.equal(before.length + 1);
+      expect(broken.deps.cleanup.pending()).to.equal(1);
+      const deadline = Date.now() + 10_000;
+      while (broken.deps.cleanup.pending() > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(broken.deps.cleanup.pending()).to.equal(0);
+      expect(await avatarKeys()).to.deep.equal(before);
+      expect(await storedUser(email)).to.equal(undefined);
+    } finally {
+      await broken.close();
+      stuck.destroy();
+      for (const socket of sockets) socket.destroy();
+      blackHole.close();
     }
   });
 

@@ -7,6 +7,7 @@ import { AvatarStore } from '../../src/aws/avatar-store.ts';
 import { awsDependencyChecker } from '../../src/aws/readiness.ts';
 import { StateRepository } from '../../src/aws/state-repository.ts';
 import { UsersRepository } from '../../src/aws/users-repository.ts';
+import { AvatarCleanup } from '../../src/domain/avatar-cleanup.ts';
 import { StateService } from '../../src/domain/state-service.ts';
 import type { GeoLookup } from '../../src/geo/geo-reader.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
@@ -33,6 +34,15 @@ export interface TestApp {
 
 export function defaultDependencies(resources: TestResources): AppDependencies {
   const { clients } = resources;
+  const users = new UsersRepository(clients.dynamo, resources.usersTable);
+  const avatars = new AvatarStore({
+    s3: clients.s3,
+    s3Public: clients.s3Public,
+    bucket: resources.bucket,
+    region: resources.region,
+    publicEndpoint: resources.emulator.endpoint,
+  });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const settings: AppSettings = {
     TRUST_PROXY: false,
     AVATAR_MAX_BYTES: 5 * 1024 * 1024,
@@ -42,18 +52,20 @@ export function defaultDependencies(resources: TestResources): AppDependencies {
   };
   return {
     settings,
-    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    logger,
     clock: { now: () => new Date() },
     startedAt: new Date(),
     lifecycle: { isShuttingDown: () => false },
     metrics: createMetrics(),
-    users: new UsersRepository(clients.dynamo, resources.usersTable),
-    avatars: new AvatarStore({
-      s3: clients.s3,
-      s3Public: clients.s3Public,
-      bucket: resources.bucket,
-      region: resources.region,
-      publicEndpoint: resources.emulator.endpoint,
+    users,
+    avatars,
+    cleanup: new AvatarCleanup({
+      ports: {
+        avatarKeyOf: (email) => users.avatarKeyOf(email),
+        deleteObject: (key) => avatars.delete(key),
+      },
+      logger,
+      settleMs: 100,
     }),
     state: new StateService({
       repository: new StateRepository(clients.dynamo, resources.stateTable),
