@@ -13,6 +13,8 @@ export const SERVER_TIMEOUTS = {
   requestTimeoutMs: 60_000,
   /** An idle keep-alive connection is closed after this time. */
   keepAliveTimeoutMs: 5_000,
+  /** How often Node checks the two timeouts above (its default, 30 s, lets them overrun by that much). */
+  connectionsCheckingIntervalMs: 2_000,
 } as const;
 
 export interface RunningServer {
@@ -39,11 +41,14 @@ export async function startHttpServer(
 ): Promise<RunningServer> {
   const { state } = options;
   const handler = koa.callback();
-  const server = createServer((req, res) => {
-    // While draining, tell keep-alive clients to reconnect (to another replica).
-    if (state.isShuttingDown()) res.setHeader('Connection', 'close');
-    void handler(req, res);
-  });
+  const server = createServer(
+    { connectionsCheckingInterval: SERVER_TIMEOUTS.connectionsCheckingIntervalMs },
+    (req, res) => {
+      // While draining, tell keep-alive clients to reconnect (to another replica).
+      if (state.isShuttingDown()) res.setHeader('Connection', 'close');
+      void handler(req, res);
+    },
+  );
   server.headersTimeout = SERVER_TIMEOUTS.headersTimeoutMs;
   server.requestTimeout = SERVER_TIMEOUTS.requestTimeoutMs;
   server.keepAliveTimeout = SERVER_TIMEOUTS.keepAliveTimeoutMs;
