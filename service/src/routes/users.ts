@@ -21,6 +21,13 @@ import {
 } from '../http/errors.ts';
 import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
 
+// formidable's error codes (formidable/src/FormidableError.js) for the limits set below.
+const FORMIDABLE_FIELDS_TOO_BIG = 1006;
+const FORMIDABLE_TOO_MANY_FIELDS = 1007;
+const FORMIDABLE_FILES_TOO_BIG = 1009;
+const FORMIDABLE_TOO_MANY_FILES = 1015;
+const FORMIDABLE_FILE_TOO_BIG = 1016;
+
 /** Room for the name and email parts and multipart framing on top of the avatar itself. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
 
@@ -126,9 +133,19 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
     try {
       await parseForm(ctx, next);
     } catch (err) {
-      const status = (err as { httpCode?: unknown }).httpCode;
-      if (status === 413) {
+      const { httpCode: status, code } = err as { httpCode?: unknown; code?: unknown };
+      if (code === FORMIDABLE_FILE_TOO_BIG || code === FORMIDABLE_FILES_TOO_BIG) {
         throw payloadTooLarge(`avatar must be at most ${settings.AVATAR_MAX_BYTES} bytes`);
+      }
+      if (code === FORMIDABLE_FIELDS_TOO_BIG) {
+        throw payloadTooLarge(
+          `the name and email parts must be at most ${FORM_OVERHEAD_BYTES} bytes`,
+        );
+      }
+      if (code === FORMIDABLE_TOO_MANY_FIELDS || code === FORMIDABLE_TOO_MANY_FILES) {
+        throw validationFailed(
+          'the form must have only the fields name, email and avatar (one file)',
+        );
       }
       if (typeof status === 'number' && status >= 400 && status < 500) {
         throw badRequest('the multipart/form-data body could not be parsed');

@@ -172,6 +172,17 @@ describe('users (integration)', function () {
     expect((await errorOf(response)).code).to.equal('bad_request');
   });
 
+  it('answers 400 for a form with more than its three fields or more than one file', async () => {
+    const fields = form({ name: 'N', email: uniqueEmail() }, { bytes: pngImage() });
+    for (let i = 0; i < 12; i++) fields.append(`extra${i}`, 'x');
+    const tooMany = await post(fields);
+    expect(tooMany.status).to.equal(400);
+    expect((await errorOf(tooMany)).message).to.include('only the fields');
+    const twoFiles = form({ name: 'N', email: uniqueEmail() }, { bytes: pngImage() });
+    twoFiles.append('avatar', new Blob([pngImage()], { type: 'image/png' }), 'b.png');
+    expect((await post(twoFiles)).status).to.equal(400);
+  });
+
   it('answers 400 for an empty avatar file', async () => {
     const response = await post(
       form({ name: 'N', email: uniqueEmail() }, { bytes: Buffer.alloc(0) }),
