@@ -1,12 +1,15 @@
 // Upload bodies for POST /user: real PNG images (the generator of the service's tests) padded to
 // an exact size with a private ancillary chunk, wrapped in multipart/form-data.
-import { request } from 'node:http';
-import { pngImage } from '../../../service/test/support/images.ts';
+import { request } from "node:http";
+import { pngChunk, pngImage } from "../../../service/test/support/images.ts";
 
 /** A valid PNG of exactly `bytes` bytes: noise image data plus a private "prVt" chunk as padding. */
 export function pngOfSize(bytes: number): Buffer {
   // Uncompressed noise: the image is about 3 bytes per pixel plus row and chunk overhead.
-  let side = Math.max(2, Math.floor(Math.sqrt(Math.max(0, bytes - 4096) / 3.1)));
+  let side = Math.max(
+    2,
+    Math.floor(Math.sqrt(Math.max(0, bytes - 4096) / 3.1)),
+  );
   let image = pngImage(side, side, true);
   while (image.length + 12 > bytes && side > 2) {
     side = Math.max(2, Math.floor(side * 0.9));
@@ -15,37 +18,26 @@ export function pngOfSize(bytes: number): Buffer {
   const padding = bytes - image.length - 12;
   if (padding < 0) throw new Error(`cannot make a PNG of ${bytes} bytes`);
   const iend = image.subarray(image.length - 12);
-  const chunkHead = Buffer.alloc(8);
-  chunkHead.writeUInt32BE(padding, 0);
-  chunkHead.write('prVt', 4, 'ascii');
-  const data = Buffer.alloc(padding, 0x2a);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([chunkHead.subarray(4), data])), 0);
-  const out = Buffer.concat([image.subarray(0, image.length - 12), chunkHead, data, crc, iend]);
-  if (out.length !== bytes) throw new Error(`PNG is ${out.length} bytes, wanted ${bytes}`);
+  const pad = pngChunk("prVt", Buffer.alloc(padding, 0x2a));
+  const out = Buffer.concat([image.subarray(0, image.length - 12), pad, iend]);
+  if (out.length !== bytes)
+    throw new Error(`PNG is ${out.length} bytes, wanted ${bytes}`);
   return out;
 }
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-export const BOUNDARY = '----sre-kit-bench-boundary-7f3a9c';
+export const BOUNDARY = "----sre-kit-bench-boundary-7f3a9c";
 export const MULTIPART_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
 
 /** The head (name, email, file part header) and tail of a form; the file bytes go between. */
-export function formParts(name: string, email: string): { head: Buffer; tail: Buffer } {
+export function formParts(
+  name: string,
+  email: string,
+): { head: Buffer; tail: Buffer } {
   const head = Buffer.from(
     `--${BOUNDARY}\r\nContent-Disposition: form-data; name="name"\r\n\r\n${name}\r\n` +
       `--${BOUNDARY}\r\nContent-Disposition: form-data; name="email"\r\n\r\n${email}\r\n` +
       `--${BOUNDARY}\r\nContent-Disposition: form-data; name="avatar"; filename="avatar.png"\r\n` +
-      'Content-Type: image/png\r\n\r\n',
+      "Content-Type: image/png\r\n\r\n",
   );
   return { head, tail: Buffer.from(`\r\n--${BOUNDARY}--\r\n`) };
 }
@@ -70,39 +62,49 @@ export function postUser(
   options: { timeoutMs?: number; headers?: Record<string, string> } = {},
 ): Promise<Outcome> {
   const { head, tail } = formParts(fields.name, fields.email);
-  const url = new URL('/user', baseUrl);
+  const url = new URL("/user", baseUrl);
   const started = performance.now();
   return new Promise((resolve) => {
     const req = request(
       url,
       {
-        method: 'POST',
+        method: "POST",
         agent: false,
         headers: {
-          'Content-Type': MULTIPART_TYPE,
-          'Content-Length': String(head.length + image.length + tail.length),
+          "Content-Type": MULTIPART_TYPE,
+          "Content-Length": String(head.length + image.length + tail.length),
           ...options.headers,
         },
         timeout: options.timeoutMs ?? 60_000,
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
           resolve({
             status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString('utf8'),
+            body: Buffer.concat(chunks).toString("utf8"),
             ms: performance.now() - started,
           }),
         );
-        res.on('error', (err) =>
-          resolve({ status: 0, body: '', ms: performance.now() - started, error: err.message }),
+        res.on("error", (err) =>
+          resolve({
+            status: 0,
+            body: "",
+            ms: performance.now() - started,
+            error: err.message,
+          }),
         );
       },
     );
-    req.on('timeout', () => req.destroy(new Error('client timeout')));
-    req.on('error', (err) =>
-      resolve({ status: 0, body: '', ms: performance.now() - started, error: err.message }),
+    req.on("timeout", () => req.destroy(new Error("client timeout")));
+    req.on("error", (err) =>
+      resolve({
+        status: 0,
+        body: "",
+        ms: performance.now() - started,
+        error: err.message,
+      }),
     );
     req.write(head);
     let offset = 0;
@@ -112,7 +114,7 @@ export function postUser(
         const more = req.write(image.subarray(offset, end));
         offset = end;
         if (!more) {
-          req.once('drain', pump);
+          req.once("drain", pump);
           return;
         }
       }

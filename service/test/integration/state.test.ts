@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { createTestResources, type TestResources } from '../support/resources.ts';
-import { startTestApp, TEST_API_KEY, type TestApp } from '../support/test-app.ts';
+import { startTestApp, TEST_API_KEY, useIntegrationApp } from '../support/test-app.ts';
 
 interface State {
   counter: number;
@@ -20,35 +19,24 @@ interface LogPage {
 }
 
 describe('shared state (integration)', function () {
-  let resources: TestResources;
-  let app: TestApp;
+  const suite = useIntegrationApp();
 
   const update = (
     body: unknown,
     headers: Record<string, string> = { 'API-Key': TEST_API_KEY },
-    base = app.url,
+    base = suite.app.url,
   ) =>
     fetch(`${base}/update`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const getState = async () => (await (await fetch(`${app.url}/state`)).json()) as State;
+  const getState = async () => (await (await fetch(`${suite.app.url}/state`)).json()) as State;
   const logs = async (query = '') =>
-    (await (await fetch(`${app.url}/logs${query}`)).json()) as LogPage;
-
-  before(async function () {
-    this.timeout(120_000);
-    resources = await createTestResources();
-    app = await startTestApp(resources);
-  });
-  after(async () => {
-    await app?.close();
-    await resources?.dispose();
-  });
+    (await (await fetch(`${suite.app.url}/logs${query}`)).json()) as LogPage;
 
   it('GET /state answers the four documented fields', async () => {
-    const response = await fetch(`${app.url}/state`);
+    const response = await fetch(`${suite.app.url}/state`);
     expect(response.status).to.equal(200);
     const state = (await response.json()) as State;
     expect(Object.keys(state).sort()).to.deep.equal([
@@ -110,7 +98,7 @@ describe('shared state (integration)', function () {
   });
 
   it('answers 503 "not configured" when API_KEY is unset', async () => {
-    const unkeyed = await startTestApp(resources, (deps) => ({
+    const unkeyed = await startTestApp(suite.resources, (deps) => ({
       settings: { ...deps.settings, API_KEY: undefined },
     }));
     try {
@@ -143,7 +131,7 @@ describe('shared state (integration)', function () {
   }
 
   it('answers 415 for a body that is not JSON and 413 for one over 16 KiB', async () => {
-    const form = await fetch(`${app.url}/update`, {
+    const form = await fetch(`${suite.app.url}/update`, {
       method: 'POST',
       headers: { 'API-Key': TEST_API_KEY, 'Content-Type': 'text/plain' },
       body: 'counter=1',
@@ -163,13 +151,13 @@ describe('shared state (integration)', function () {
     const second = await logs(`?limit=2&cursor=${first.next_cursor}`);
     expect(second.items[0]!.counter).to.equal(100);
     expect(second.items[0]!.version).to.equal(first.items[1]!.version - 1);
-    expect((await fetch(`${app.url}/logs?limit=500`)).status).to.equal(400);
-    expect((await fetch(`${app.url}/logs?cursor=bad!`)).status).to.equal(400);
+    expect((await fetch(`${suite.app.url}/logs?limit=500`)).status).to.equal(400);
+    expect((await fetch(`${suite.app.url}/logs?cursor=bad!`)).status).to.equal(400);
   });
 
   it('loses no update among 50 parallel ones from two replicas: state and log agree', async function () {
     this.timeout(120_000);
-    const other = await startTestApp(resources);
+    const other = await startTestApp(suite.resources);
     try {
       const before = (await logs('?limit=1')).items[0]?.version ?? 0;
       const responses = await Promise.all(
@@ -177,7 +165,7 @@ describe('shared state (integration)', function () {
           update(
             { counter: 1000 + i, message: `race ${i}` },
             { 'API-Key': TEST_API_KEY },
-            i % 2 ? other.url : app.url,
+            i % 2 ? other.url : suite.app.url,
           ),
         ),
       );

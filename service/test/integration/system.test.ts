@@ -2,33 +2,21 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { expect } from 'chai';
 import { createAwsClients } from '../../src/aws/clients.ts';
 import { UsersRepository } from '../../src/aws/users-repository.ts';
-import { createTestResources, type TestResources } from '../support/resources.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { startTestApp, useIntegrationApp } from '../support/test-app.ts';
 import { awsDependencyChecker } from '../../src/aws/readiness.ts';
 
 describe('system endpoints (integration)', function () {
-  let resources: TestResources;
-  let app: TestApp;
-
-  before(async function () {
-    this.timeout(120_000);
-    resources = await createTestResources();
-    app = await startTestApp(resources);
-  });
-  after(async () => {
-    await app?.close();
-    await resources?.dispose();
-  });
+  const suite = useIntegrationApp();
 
   it('GET /status answers exactly {"result":"success"}', async () => {
-    const response = await fetch(`${app.url}/status`);
+    const response = await fetch(`${suite.app.url}/status`);
     expect(response.status).to.equal(200);
     expect(response.headers.get('content-type')).to.match(/^application\/json/);
     expect(await response.text()).to.equal('{"result":"success"}');
   });
 
   it('GET /health answers 200 without touching a dependency', async () => {
-    const broken = await startTestApp(resources, () => ({
+    const broken = await startTestApp(suite.resources, () => ({
       readiness: { check: () => Promise.reject(new Error('must not be called')) },
     }));
     try {
@@ -41,7 +29,7 @@ describe('system endpoints (integration)', function () {
   });
 
   it('GET /ready answers 200 with every check ok when the tables and bucket exist', async () => {
-    const response = await fetch(`${app.url}/ready`);
+    const response = await fetch(`${suite.app.url}/ready`);
     expect(response.status).to.equal(200);
     expect(await response.json()).to.deep.equal({
       status: 'ready',
@@ -50,12 +38,12 @@ describe('system endpoints (integration)', function () {
   });
 
   it('GET /ready answers 503 naming each failing dependency', async () => {
-    const broken = await startTestApp(resources, () => ({
+    const broken = await startTestApp(suite.resources, () => ({
       readiness: awsDependencyChecker({
-        dynamo: resources.clients.dynamoBase,
-        s3: resources.clients.s3,
+        dynamo: suite.resources.clients.dynamoBase,
+        s3: suite.resources.clients.s3,
         usersTable: 'no-such-users-table',
-        stateTable: resources.stateTable,
+        stateTable: suite.resources.stateTable,
         bucket: 'no-such-bucket-sre-kit',
       }),
     }));
@@ -77,10 +65,10 @@ describe('system endpoints (integration)', function () {
   });
 
   it('GET /metrics exposes process metrics and the request histogram by route template', async () => {
-    await fetch(`${app.url}/status`);
-    await fetch(`${app.url}/swagger/swagger-ui.css`);
-    await fetch(`${app.url}/no/such/path`);
-    const response = await fetch(`${app.url}/metrics`);
+    await fetch(`${suite.app.url}/status`);
+    await fetch(`${suite.app.url}/swagger/swagger-ui.css`);
+    await fetch(`${suite.app.url}/no/such/path`);
+    const response = await fetch(`${suite.app.url}/metrics`);
     expect(response.status).to.equal(200);
     expect(response.headers.get('content-type')).to.match(/^text\/plain/);
     const text = await response.text();
@@ -94,7 +82,7 @@ describe('system endpoints (integration)', function () {
   });
 
   it('answers an unknown path with a JSON 404', async () => {
-    const response = await fetch(`${app.url}/nope`);
+    const response = await fetch(`${suite.app.url}/nope`);
     expect(response.status).to.equal(404);
     const body = (await response.json()) as { error: Record<string, string> };
     expect(Object.keys(body)).to.deep.equal(['error']);
@@ -103,30 +91,30 @@ describe('system endpoints (integration)', function () {
   });
 
   it('answers a wrong method with 405, an Allow header and the JSON error', async () => {
-    const response = await fetch(`${app.url}/status`, { method: 'DELETE' });
+    const response = await fetch(`${suite.app.url}/status`, { method: 'DELETE' });
     expect(response.status).to.equal(405);
     expect(response.headers.get('allow')).to.include('GET');
     expect(((await response.json()) as { error: { code: string } }).error.code).to.equal(
       'method_not_allowed',
     );
-    const post = await fetch(`${app.url}/users`, { method: 'POST' });
+    const post = await fetch(`${suite.app.url}/users`, { method: 'POST' });
     expect(post.status).to.equal(405);
   });
 
   it('echoes a sane X-Request-Id, and generates one otherwise', async () => {
-    const given = await fetch(`${app.url}/nope`, { headers: { 'X-Request-Id': 'abc-123' } });
+    const given = await fetch(`${suite.app.url}/nope`, { headers: { 'X-Request-Id': 'abc-123' } });
     expect(given.headers.get('x-request-id')).to.equal('abc-123');
     expect(((await given.json()) as { error: { request_id: string } }).error.request_id).to.equal(
       'abc-123',
     );
-    const hostile = await fetch(`${app.url}/status`, {
+    const hostile = await fetch(`${suite.app.url}/status`, {
       headers: { 'X-Request-Id': 'a b<script>' },
     });
     expect(hostile.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
   });
 
   it('sets common security headers', async () => {
-    const response = await fetch(`${app.url}/status`);
+    const response = await fetch(`${suite.app.url}/status`);
     expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
     expect(response.headers.get('x-frame-options')).to.equal('DENY');
     expect(response.headers.get('content-security-policy')).to.include("default-src 'self'");
@@ -141,14 +129,14 @@ describe('system endpoints (integration)', function () {
     await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
     const { port } = blackHole.address() as AddressInfo;
     const stuck = createAwsClients({
-      AWS_REGION: resources.region,
+      AWS_REGION: suite.resources.region,
       AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
       S3_PUBLIC_ENDPOINT: undefined,
       AWS_CONNECT_TIMEOUT_MS: 500,
       AWS_REQUEST_TIMEOUT_MS: 500,
     });
-    const hung = await startTestApp(resources, () => ({
-      users: new UsersRepository(stuck.dynamo, resources.usersTable),
+    const hung = await startTestApp(suite.resources, () => ({
+      users: new UsersRepository(stuck.dynamo, suite.resources.usersTable),
     }));
     try {
       const started = Date.now();
@@ -169,7 +157,7 @@ describe('system endpoints (integration)', function () {
   });
 
   it('hides internal errors behind a generic 500', async () => {
-    const broken = await startTestApp(resources, () => ({
+    const broken = await startTestApp(suite.resources, () => ({
       geo: {
         lookup: () => {
           throw new TypeError('secret internal detail');
@@ -190,20 +178,20 @@ describe('system endpoints (integration)', function () {
   });
 
   it('serves the OpenAPI document and Swagger UI from local assets', async () => {
-    const spec = await fetch(`${app.url}/openapi.json`);
+    const spec = await fetch(`${suite.app.url}/openapi.json`);
     expect(spec.status).to.equal(200);
     expect(((await spec.json()) as { openapi: string }).openapi).to.equal('3.1.0');
-    const page = await fetch(`${app.url}/swagger`);
+    const page = await fetch(`${suite.app.url}/swagger`);
     expect(page.status).to.equal(200);
     expect(page.headers.get('content-type')).to.match(/^text\/html/);
     const html = await page.text();
     expect(html).to.include('/swagger/swagger-ui-bundle.js');
     expect(html).to.not.match(/https?:\/\//);
     for (const asset of ['swagger-ui-bundle.js', 'swagger-ui.css', 'swagger-initializer.js']) {
-      const response = await fetch(`${app.url}/swagger/${asset}`);
+      const response = await fetch(`${suite.app.url}/swagger/${asset}`);
       expect(response.status, asset).to.equal(200);
       expect((await response.arrayBuffer()).byteLength, asset).to.be.greaterThan(100);
     }
-    expect((await fetch(`${app.url}/swagger/..%2Fpackage.json`)).status).to.equal(404);
+    expect((await fetch(`${suite.app.url}/swagger/..%2Fpackage.json`)).status).to.equal(404);
   });
 });

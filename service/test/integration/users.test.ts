@@ -9,8 +9,7 @@ import { expect } from 'chai';
 import { createAwsClients } from '../../src/aws/clients.ts';
 import { AvatarStore } from '../../src/aws/avatar-store.ts';
 import { UsersRepository } from '../../src/aws/users-repository.ts';
-import { createTestResources, type TestResources } from '../support/resources.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { startTestApp, useIntegrationApp, type TestApp } from '../support/test-app.ts';
 import { gifBytes, jpegBytes, pngImage, svgBytes, webpBytes } from '../support/images.ts';
 
 interface User {
@@ -41,32 +40,26 @@ const errorOf = async (response: Response) =>
   ((await response.json()) as { error: { code: string; message: string } }).error;
 
 describe('users (integration)', function () {
-  let resources: TestResources;
-  let app: TestApp;
+  const suite = useIntegrationApp();
 
-  const post = (body: FormData, base = app.url) => fetch(`${base}/user`, { method: 'POST', body });
+  const post = (body: FormData, base = suite.app.url) =>
+    fetch(`${base}/user`, { method: 'POST', body });
   const avatarKeys = async () => {
-    const listed = await resources.clients.s3.send(
-      new ListObjectsV2Command({ Bucket: resources.bucket, Prefix: 'avatars/' }),
+    const listed = await suite.resources.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: suite.resources.bucket, Prefix: 'avatars/' }),
     );
     return (listed.Contents ?? []).map((object) => object.Key ?? '');
   };
   const storedUser = async (email: string) =>
     (
-      await resources.clients.dynamo.send(
-        new GetCommand({ TableName: resources.usersTable, Key: { email }, ConsistentRead: true }),
+      await suite.resources.clients.dynamo.send(
+        new GetCommand({
+          TableName: suite.resources.usersTable,
+          Key: { email },
+          ConsistentRead: true,
+        }),
       )
     ).Item;
-
-  before(async function () {
-    this.timeout(120_000);
-    resources = await createTestResources();
-    app = await startTestApp(resources);
-  });
-  after(async () => {
-    await app?.close();
-    await resources?.dispose();
-  });
 
   it('POST /user creates a user whose presigned avatar URL serves the image with its type', async () => {
     const email = uniqueEmail();
@@ -89,11 +82,11 @@ describe('users (integration)', function () {
     expect(item).to.include({ email, name: 'Ada Lovelace', avatar_content_type: 'image/png' });
     expect(item?.avatar_key).to.match(/^avatars\/[0-9a-f-]{36}\.png$/);
     expect(item?.avatar_url).to.equal(
-      `${resources.emulator.endpoint}/${resources.bucket}/${String(item?.avatar_key)}`,
+      `${suite.resources.emulator.endpoint}/${suite.resources.bucket}/${String(item?.avatar_key)}`,
     );
     expect(item?.created_at).to.match(/^\d{4}-\d\d-\d\dT/);
 
-    const list = await fetch(`${app.url}/users`);
+    const list = await fetch(`${suite.app.url}/users`);
     expect(list.status).to.equal(200);
     const users = (await list.json()) as User[];
     expect(users.find((candidate) => candidate.email === email)).to.include({
@@ -131,7 +124,7 @@ describe('users (integration)', function () {
   });
 
   it('answers 415 when the body is not multipart/form-data', async () => {
-    const response = await fetch(`${app.url}/user`, {
+    const response = await fetch(`${suite.app.url}/user`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name: 'N', email: uniqueEmail() }),
@@ -163,7 +156,7 @@ describe('users (integration)', function () {
   }
 
   it('answers 400 for a malformed multipart body', async () => {
-    const response = await fetch(`${app.url}/user`, {
+    const response = await fetch(`${suite.app.url}/user`, {
       method: 'POST',
       headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
       body: '--xyz\r\nContent-Disposition: form-data; name="name"\r\n\r\nN\r\n--abc--',
@@ -224,15 +217,18 @@ describe('users (integration)', function () {
   });
 
   it('deletes the uploaded object when the DynamoDB write fails (no orphan) and answers 503', async () => {
-    const real = new UsersRepository(resources.clients.dynamo, resources.usersTable);
+    const real = new UsersRepository(suite.resources.clients.dynamo, suite.resources.usersTable);
     class FailingWrites extends UsersRepository {
       override exists(email: string) {
         return real.exists(email);
       }
     }
-    const broken = await startTestApp(resources, () => ({
+    const broken = await startTestApp(suite.resources, () => ({
       // Writes go to a table that does not exist: a real DynamoDB error on the put.
-      users: new FailingWrites(resources.clients.dynamo, `${resources.usersTable}-missing`),
+      users: new FailingWrites(
+        suite.resources.clients.dynamo,
+        `${suite.resources.usersTable}-missing`,
+      ),
     }));
     try {
       const before = await avatarKeys();
@@ -254,20 +250,20 @@ describe('users (integration)', function () {
     const blackHole = createServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
     const stuck = createAwsClients({
-      AWS_REGION: resources.region,
+      AWS_REGION: suite.resources.region,
       AWS_ENDPOINT_URL: `http://127.0.0.1:${(blackHole.address() as AddressInfo).port}`,
       S3_PUBLIC_ENDPOINT: undefined,
       AWS_CONNECT_TIMEOUT_MS: 300,
       AWS_REQUEST_TIMEOUT_MS: 300,
     });
-    const real = new UsersRepository(resources.clients.dynamo, resources.usersTable);
+    const real = new UsersRepository(suite.resources.clients.dynamo, suite.resources.usersTable);
     class TimingOutWrites extends UsersRepository {
       override exists(email: string) {
         return real.exists(email);
       }
     }
-    const broken = await startTestApp(resources, () => ({
-      users: new TimingOutWrites(stuck.dynamo, resources.usersTable),
+    const broken = await startTestApp(suite.resources, () => ({
+      users: new TimingOutWrites(stuck.dynamo, suite.resources.usersTable),
     }));
     try {
       const before = await avatarKeys();
@@ -294,13 +290,13 @@ describe('users (integration)', function () {
   });
 
   it('writes no user when the upload fails, and answers 503', async () => {
-    const broken = await startTestApp(resources, () => ({
+    const broken = await startTestApp(suite.resources, () => ({
       avatars: new AvatarStore({
-        s3: resources.clients.s3,
-        s3Public: resources.clients.s3Public,
+        s3: suite.resources.clients.s3,
+        s3Public: suite.resources.clients.s3Public,
         bucket: 'no-such-bucket-sre-kit',
-        region: resources.region,
-        publicEndpoint: resources.emulator.endpoint,
+        region: suite.resources.region,
+        publicEndpoint: suite.resources.emulator.endpoint,
       }),
     }));
     try {
@@ -314,7 +310,7 @@ describe('users (integration)', function () {
   });
 
   it('returns the stored object URL with AVATAR_URL_MODE=public', async () => {
-    const publicApp = await startTestApp(resources, (deps) => ({
+    const publicApp = await startTestApp(suite.resources, (deps) => ({
       settings: { ...deps.settings, AVATAR_URL_MODE: 'public' },
     }));
     try {
@@ -333,16 +329,16 @@ describe('users (integration)', function () {
     const publicEndpoint = 'http://localhost:45666';
     const { S3Client } = await import('@aws-sdk/client-s3');
     const browserS3 = new S3Client({
-      region: resources.region,
+      region: suite.resources.region,
       endpoint: publicEndpoint,
       forcePathStyle: true,
     });
-    const split = await startTestApp(resources, () => ({
+    const split = await startTestApp(suite.resources, () => ({
       avatars: new AvatarStore({
-        s3: resources.clients.s3,
+        s3: suite.resources.clients.s3,
         s3Public: browserS3,
-        bucket: resources.bucket,
-        region: resources.region,
+        bucket: suite.resources.bucket,
+        region: suite.resources.region,
         publicEndpoint,
       }),
     }));
@@ -351,9 +347,9 @@ describe('users (integration)', function () {
       const response = await post(form({ name: 'N', email }, { bytes: pngImage() }), split.url);
       expect(response.status).to.equal(201);
       const user = (await response.json()) as User;
-      expect(user.avatar_url.startsWith(`${publicEndpoint}/${resources.bucket}/avatars/`)).to.equal(
-        true,
-      );
+      expect(
+        user.avatar_url.startsWith(`${publicEndpoint}/${suite.resources.bucket}/avatars/`),
+      ).to.equal(true);
       expect((await storedUser(email))?.avatar_url).to.match(new RegExp(`^${publicEndpoint}/`));
     } finally {
       browserS3.destroy();
@@ -368,13 +364,13 @@ describe('users (integration)', function () {
       );
       expect(response.status).to.equal(201);
     }
-    const all = ((await (await fetch(`${app.url}/users`)).json()) as User[]).map(
+    const all = ((await (await fetch(`${suite.app.url}/users`)).json()) as User[]).map(
       (user) => user.email,
     );
     const seen: string[] = [];
     let next: string | undefined = '/users?limit=2';
     while (next) {
-      const response = await fetch(`${app.url}${next}`);
+      const response = await fetch(`${suite.app.url}${next}`);
       expect(response.status).to.equal(200);
       const page = (await response.json()) as User[];
       expect(page.length).to.be.at.most(2);
@@ -389,7 +385,7 @@ describe('users (integration)', function () {
 
   it('answers 400 for a bad limit or cursor', async () => {
     for (const query of ['limit=0', 'limit=101', 'limit=x', 'limit=2&cursor=%%%', 'cursor=abc']) {
-      const response = await fetch(`${app.url}/users?${query}`);
+      const response = await fetch(`${suite.app.url}/users?${query}`);
       expect(response.status, query).to.equal(400);
     }
   });
@@ -398,7 +394,7 @@ describe('users (integration)', function () {
     let small: TestApp;
     const limit = 64 * 1024;
     before(async () => {
-      small = await startTestApp(resources, (deps) => ({
+      small = await startTestApp(suite.resources, (deps) => ({
         settings: { ...deps.settings, AVATAR_MAX_BYTES: limit },
       }));
     });

@@ -16,7 +16,7 @@ import {
   startHttpServer,
   type RunningServer,
 } from '../../src/lifecycle/http-server.ts';
-import type { TestResources } from './resources.ts';
+import { createTestResources, type TestResources } from './resources.ts';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
 
@@ -79,6 +79,36 @@ export function defaultDependencies(resources: TestResources): AppDependencies {
       stateTable: resources.stateTable,
       bucket: resources.bucket,
     }),
+  };
+}
+
+/**
+ * Per-suite setup of an integration test: its own tables and bucket (or the given ones) and a
+ * running app, torn down after the suite. Call inside `describe`; read the getters in tests.
+ */
+export function useIntegrationApp(): { readonly resources: TestResources; readonly app: TestApp } {
+  let resources: TestResources | undefined;
+  let app: TestApp | undefined;
+  before(async function () {
+    this.timeout(120_000);
+    resources = await createTestResources();
+    app = await startTestApp(resources);
+  });
+  after(async () => {
+    await app?.close();
+    await resources?.dispose();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the integration suite is not set up');
+    return value;
+  };
+  return {
+    get resources() {
+      return ready(resources);
+    },
+    get app() {
+      return ready(app);
+    },
   };
 }
 
