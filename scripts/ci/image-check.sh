@@ -61,6 +61,7 @@ base=$(docker image inspect -f '{{.Size}}' "$NODE_IMAGE")
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 echo "image-check: $image is $(mib "$total"); base $NODE_IMAGE is $(mib "$base"); the project adds $(mib $((total - base)))"
 echo "image-check: layers the project adds:"
-docker history --format '{{.Size}}\t{{.CreatedBy}}' "$image" | head -n "$(( $(docker history -q "$image" | wc -l) - $(docker history -q "$NODE_IMAGE" | wc -l) ))" |
-  awk -F'\t' '$1 != "0B" { printf "  %8s  %s\n", $1, substr($2, 1, 90) }'
+added=$(($(docker history -q "$image" | wc -l) - $(docker history -q "$NODE_IMAGE" | wc -l)))
+docker history --no-trunc --format '{{.Size}}|{{.CreatedBy}}' "$image" | head -n "$added" |
+  awk -F'|' '$1 != "0B" { printf "  %8s  %s\n", $1, substr($2, 1, 100) }'
 echo "image-check: PASS"
