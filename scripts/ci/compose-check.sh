@@ -21,7 +21,9 @@ ids() { docker ps -q --filter label=com.docker.compose.project=sre-kit --no-trun
 before=$(ids)
 make --no-print-directory up "${args[@]}" >"${TMPDIR:-/tmp}/second-up.log" 2>&1 || { cat "${TMPDIR:-/tmp}/second-up.log"; exit 1; }
 after=$(ids)
-provision_log=$(docker compose -p sre-kit logs --no-color provision 2>/dev/null | tail -n 20)
+# The provisioning container keeps the logs of both runs: read what follows its last start.
+provision_log=$(docker compose -p sre-kit logs --no-color provision 2>/dev/null |
+  awk '/provision: terraform apply against/ { run = "" } { run = run $0 "\n" } END { printf "%s", run }')
 if [[ $before != "$after" ]]; then
   echo "compose-check: FAIL: the second make up replaced containers"
   exit 1
