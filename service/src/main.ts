@@ -9,7 +9,7 @@ import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { StateService } from './domain/state-service.ts';
 import { defaultGeoDatabasePaths, openGeoLookup } from './geo/geo-reader.ts';
-import { AvatarCleanup } from './domain/avatar-cleanup.ts';
+import { AvatarCleanup, cleanupPorts } from './domain/avatar-cleanup.ts';
 import { createMetrics, exposeGauge } from './http/metrics.ts';
 import { shutdownState, startHttpServer } from './lifecycle/http-server.ts';
 import { createLogger } from './logger.ts';
@@ -60,10 +60,7 @@ async function main(): Promise<void> {
     publicEndpoint: config.S3_PUBLIC_ENDPOINT ?? config.AWS_ENDPOINT_URL,
   });
   const cleanup = new AvatarCleanup({
-    ports: {
-      avatarKeyOf: (email) => users.avatarKeyOf(email),
-      deleteObject: (key) => avatars.delete(key),
-    },
+    ports: cleanupPorts(users, avatars),
     logger,
     // An in-doubt call settles within its attempts' timeouts (2 attempts, plus backoff).
     settleMs: 2 * (config.AWS_CONNECT_TIMEOUT_MS + config.AWS_REQUEST_TIMEOUT_MS) + 1000,

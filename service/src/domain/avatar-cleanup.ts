@@ -34,6 +34,17 @@ interface Task {
 
 const MAX_BACKOFF_MS = 10_000;
 
+/** The two calls a check needs, from the users table and the avatar store. */
+export function cleanupPorts(
+  users: { avatarKeyOf(email: string): Promise<string | undefined> },
+  avatars: { delete(key: string): Promise<void> },
+): CleanupPorts {
+  return {
+    avatarKeyOf: (email) => users.avatarKeyOf(email),
+    deleteObject: (key) => avatars.delete(key),
+  };
+}
+
 export class AvatarCleanup {
   readonly #ports: CleanupPorts;
   readonly #logger: Logger;

@@ -7,7 +7,7 @@ import { AvatarStore } from '../../src/aws/avatar-store.ts';
 import { awsDependencyChecker } from '../../src/aws/readiness.ts';
 import { StateRepository } from '../../src/aws/state-repository.ts';
 import { UsersRepository } from '../../src/aws/users-repository.ts';
-import { AvatarCleanup } from '../../src/domain/avatar-cleanup.ts';
+import { AvatarCleanup, cleanupPorts } from '../../src/domain/avatar-cleanup.ts';
 import { StateService } from '../../src/domain/state-service.ts';
 import type { GeoLookup } from '../../src/geo/geo-reader.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
@@ -60,10 +60,7 @@ export function defaultDependencies(resources: TestResources): AppDependencies {
     users,
     avatars,
     cleanup: new AvatarCleanup({
-      ports: {
-        avatarKeyOf: (email) => users.avatarKeyOf(email),
-        deleteObject: (key) => avatars.delete(key),
-      },
+      ports: cleanupPorts(users, avatars),
       logger,
       settleMs: 100,
     }),
