@@ -3,6 +3,8 @@
 import { badRequest } from './errors.ts';
 
 export const MAX_PAGE_SIZE = 100;
+export const MAX_CURSOR_LENGTH = 2048;
+export const CURSOR_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 export function parseLimit(raw: unknown, fallback: number | undefined): number | undefined {
   if (raw === undefined) return fallback;
@@ -26,7 +28,9 @@ export function encodeCursor(key: CursorKey): string {
 export function decodeCursor(raw: unknown, fields: readonly string[]): CursorKey | undefined {
   if (raw === undefined) return undefined;
   const invalid = badRequest('cursor is not valid');
-  if (typeof raw !== 'string' || raw.length > 2048 || !/^[A-Za-z0-9_-]+$/.test(raw)) throw invalid;
+  if (typeof raw !== 'string' || raw.length > MAX_CURSOR_LENGTH || !CURSOR_PATTERN.test(raw)) {
+    throw invalid;
+  }
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));

@@ -1,5 +1,9 @@
 // The OpenAPI 3.1 document of every route. test/unit/openapi.test.ts fails when a route is
-// missing here or a documented path is not routed.
+// missing here or a documented path is not routed. Every limit is the constant the code enforces.
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../domain/user-input.ts';
+import { MESSAGE_MAX_LENGTH } from '../domain/state-update.ts';
+import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from '../http/pagination.ts';
+import { DEFAULT_LOG_PAGE, JSON_BODY_LIMIT } from '../routes/state.ts';
 
 const errorResponse = (description: string) => ({
   description,
@@ -24,7 +28,7 @@ const limitParameter = (description: string) => ({
   in: 'query',
   required: false,
   description,
-  schema: { type: 'integer', minimum: 1, maximum: 100 },
+  schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE },
 });
 
 const cursorParameter = {
@@ -33,7 +37,7 @@ const cursorParameter = {
   required: false,
   description:
     'Opaque cursor from a previous page (next_cursor, or the Link header); any other value is answered 400',
-  schema: { type: 'string', pattern: '^[A-Za-z0-9_-]+$', maxLength: 2048 },
+  schema: { type: 'string', pattern: CURSOR_PATTERN.source, maxLength: MAX_CURSOR_LENGTH },
 };
 
 export function openApiDocument(version: string) {
@@ -151,7 +155,7 @@ export function openApiDocument(version: string) {
           operationId: 'listUsers',
           summary: 'Users; with ?limit, one page and a Link rel="next" header when more exist',
           parameters: [
-            limitParameter('Page size (1-100); without it, every user'),
+            limitParameter(`Page size (1-${MAX_PAGE_SIZE}); without it, every user`),
             cursorParameter,
           ],
           responses: {
@@ -187,8 +191,8 @@ export function openApiDocument(version: string) {
                 schema: {
                   type: 'object',
                   properties: {
-                    name: { type: 'string', minLength: 1, maxLength: 100 },
-                    email: { type: 'string', format: 'email', maxLength: 254 },
+                    name: { type: 'string', minLength: 1, maxLength: NAME_MAX_LENGTH },
+                    email: { type: 'string', format: 'email', maxLength: EMAIL_MAX_LENGTH },
                     avatar: {
                       type: 'string',
                       minLength: 1,
@@ -246,7 +250,7 @@ export function openApiDocument(version: string) {
                       minimum: Number.MIN_SAFE_INTEGER,
                       maximum: Number.MAX_SAFE_INTEGER,
                     },
-                    message: { type: 'string', maxLength: 1000 },
+                    message: { type: 'string', maxLength: MESSAGE_MAX_LENGTH },
                   },
                   minProperties: 1,
                   additionalProperties: false,
@@ -259,7 +263,7 @@ export function openApiDocument(version: string) {
             '400': errorResponse('Invalid JSON or fields'),
             '401': errorResponse('Missing or wrong API key'),
             '409': errorResponse('Too much contention on the state; retry'),
-            '413': errorResponse('Body larger than 16 KiB'),
+            '413': errorResponse(`Body larger than ${JSON_BODY_LIMIT}`),
             '415': errorResponse('Not application/json'),
             '503': errorResponse('API_KEY is not configured, or DynamoDB is unavailable'),
             ...common,
@@ -271,7 +275,10 @@ export function openApiDocument(version: string) {
           tags: ['state'],
           operationId: 'listLogs',
           summary: 'Audit entries of the shared state, newest first',
-          parameters: [limitParameter('Page size (1-100, default 20)'), cursorParameter],
+          parameters: [
+            limitParameter(`Page size (1-${MAX_PAGE_SIZE}, default ${DEFAULT_LOG_PAGE})`),
+            cursorParameter,
+          ],
           responses: {
             '200': json('A page of entries', {
               type: 'object',

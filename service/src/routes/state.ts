@@ -18,7 +18,7 @@ import {
 import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
 
 export const JSON_BODY_LIMIT = '16kb';
-const DEFAULT_LOG_PAGE = 20;
+export const DEFAULT_LOG_PAGE = 20;
 
 /** Compares two secrets in time that does not depend on where they differ (nor their lengths). */
 export function sameSecret(given: string, expected: string): boolean {
@@ -63,7 +63,6 @@ export function registerStateRoutes(router: Router, deps: AppDependencies): void
     Math.max(0, Math.floor((clock.now().getTime() - startedAt.getTime()) / 1000));
 
   const stateFailed = (err: unknown): never => {
-    if (err instanceof HttpError) throw err;
     if (err instanceof StateContentionError) {
       throw new HttpError(409, 'conflict', err.message, { 'Retry-After': '1' });
     }

@@ -1,6 +1,7 @@
 // GET /users and POST /user: users with avatar images. The avatar goes to S3 first, then the user
-// item is written with a conditional put; if that fails the object is deleted again, so neither
-// an orphan object nor a user without an avatar is left behind.
+// item is written with a conditional put; if that is refused the object is deleted again, and if
+// its outcome is in doubt (a timeout) the object is checked later (domain/avatar-cleanup.ts), so
+// neither an orphan object nor a user without an avatar is left behind.
 import { createReadStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -129,9 +130,10 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
     },
   });
 
-  async function withSizeError(ctx: Context, next: Next): Promise<void> {
+  /** Parses the form, turning formidable's limit errors into the API's own. */
+  async function readForm(ctx: Context, next: Next): Promise<void> {
     try {
-      await parseForm(ctx, next);
+      await parseForm(ctx, () => Promise.resolve());
     } catch (err) {
       const { httpCode: status, code } = err as { httpCode?: unknown; code?: unknown };
       if (code === FORMIDABLE_FILE_TOO_BIG || code === FORMIDABLE_FILES_TOO_BIG) {
@@ -152,9 +154,10 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
       }
       throw err;
     }
+    await next();
   }
 
-  router.post('/user', preflight, withSizeError, async (ctx) => {
+  router.post('/user', preflight, readForm, async (ctx) => {
     const files = (ctx.request.files ?? {}) as Record<string, UploadedFile | UploadedFile[]>;
     const uploaded = Object.values(files).flat();
     try {
