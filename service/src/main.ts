@@ -1,18 +1,12 @@
 // Process entry: configuration, real clients, listen, signals. Everything else is in createApp.
 import { readFileSync } from 'node:fs';
-import { AvatarStore } from './aws/avatar-store.ts';
 import { createAwsClients } from './aws/clients.ts';
-import { awsDependencyChecker, cachedChecker } from './aws/readiness.ts';
-import { StateRepository } from './aws/state-repository.ts';
-import { UsersRepository } from './aws/users-repository.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { StateService } from './domain/state-service.ts';
 import { defaultGeoDatabasePaths, openGeoLookup } from './geo/geo-reader.ts';
-import { AvatarCleanup, cleanupPorts } from './domain/avatar-cleanup.ts';
-import { createMetrics, exposeGauge } from './http/metrics.ts';
 import { shutdownState, startHttpServer } from './lifecycle/http-server.ts';
 import { createLogger } from './logger.ts';
+import { wireDependencies } from './wiring.ts';
 
 const READINESS_CACHE_MS = 2000;
 
@@ -51,58 +45,16 @@ async function main(): Promise<void> {
   const geoStatus = geo.status();
   if (!geoStatus.ok) logger.error({ reason: geoStatus.reason }, 'GeoIP disabled: /ip answers 503');
 
-  const users = new UsersRepository(clients.dynamo, config.USERS_TABLE);
-  const avatars = new AvatarStore({
-    s3: clients.s3,
-    s3Public: clients.s3Public,
-    bucket: config.AVATARS_BUCKET,
-    region: config.AWS_REGION,
-    publicEndpoint: config.S3_PUBLIC_ENDPOINT ?? config.AWS_ENDPOINT_URL,
-  });
-  const cleanup = new AvatarCleanup({
-    ports: cleanupPorts(users, avatars),
-    logger,
-    // An in-doubt call settles within its attempts' timeouts (2 attempts, plus backoff).
-    settleMs: 2 * (config.AWS_CONNECT_TIMEOUT_MS + config.AWS_REQUEST_TIMEOUT_MS) + 1000,
-  });
-  const metrics = createMetrics();
-  exposeGauge(
-    metrics,
-    'avatar_cleanup_pending',
-    'In-doubt avatar uploads still to be checked',
-    () => cleanup.pending(),
-  );
-
   const state = shutdownState();
-  const { koa } = createApp(
-    {
-      settings: config,
-      logger,
-      clock: { now: () => new Date() },
-      startedAt: new Date(),
-      lifecycle: state,
-      metrics,
-      users,
-      avatars,
-      cleanup,
-      state: new StateService({
-        repository: new StateRepository(clients.dynamo, config.STATE_TABLE),
-        now: () => new Date(),
-      }),
-      geo,
-      readiness: cachedChecker(
-        awsDependencyChecker({
-          dynamo: clients.dynamoBase,
-          s3: clients.s3,
-          usersTable: config.USERS_TABLE,
-          stateTable: config.STATE_TABLE,
-          bucket: config.AVATARS_BUCKET,
-        }),
-        READINESS_CACHE_MS,
-      ),
-    },
-    packageVersion(),
-  );
+  const deps = wireDependencies({
+    config,
+    clients,
+    logger,
+    geo,
+    lifecycle: state,
+    readinessCacheMs: READINESS_CACHE_MS,
+  });
+  const { koa } = createApp(deps, packageVersion());
 
   const running = await startHttpServer(koa, { port: config.PORT, state });
   logger.info(
@@ -115,7 +67,7 @@ async function main(): Promise<void> {
     const deadline = Date.now() + config.SHUTDOWN_TIMEOUT_MS;
     void running.shutdown(config.SHUTDOWN_TIMEOUT_MS).then(async (drained) => {
       // What is left of the time goes to in-doubt uploads still to be checked.
-      await cleanup.drain(Math.max(0, deadline - Date.now()));
+      await deps.cleanup.drain(Math.max(0, deadline - Date.now()));
       clients.destroy();
       logger.info({ drained }, drained ? 'stopped' : 'stopped: connections cut at the timeout');
       logger.flush(() => process.exit(drained ? 0 : 1));

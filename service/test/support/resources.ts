@@ -97,6 +97,9 @@ export async function emptyBucket(s3: S3Client, bucket: string): Promise<void> {
   }
 }
 
+/** AWS SDK timeouts of the tests' clients: generous, an emulator under parallel load is slow. */
+export const TEST_AWS_TIMEOUTS = { AWS_CONNECT_TIMEOUT_MS: 2000, AWS_REQUEST_TIMEOUT_MS: 15000 };
+
 export async function createTestResources(): Promise<TestResources> {
   const emu = await emulator();
   const region = emu.region;
@@ -104,8 +107,7 @@ export async function createTestResources(): Promise<TestResources> {
     AWS_REGION: region,
     AWS_ENDPOINT_URL: emu.endpoint,
     S3_PUBLIC_ENDPOINT: undefined,
-    AWS_CONNECT_TIMEOUT_MS: 2000,
-    AWS_REQUEST_TIMEOUT_MS: 15000,
+    ...TEST_AWS_TIMEOUTS,
   });
   const schemas = tableSchemas();
   const given = {

@@ -1,22 +1,16 @@
 // Starts the real app on a loopback port with real AWS clients against the test resources.
 // Any dependency can be replaced, which is how failures are injected.
 import { pino } from 'pino';
-import type { AppDependencies, AppSettings } from '../../src/app-dependencies.ts';
+import type { AppDependencies } from '../../src/app-dependencies.ts';
 import { createApp } from '../../src/app.ts';
-import { AvatarStore } from '../../src/aws/avatar-store.ts';
-import { awsDependencyChecker } from '../../src/aws/readiness.ts';
-import { StateRepository } from '../../src/aws/state-repository.ts';
-import { UsersRepository } from '../../src/aws/users-repository.ts';
-import { AvatarCleanup, cleanupPorts } from '../../src/domain/avatar-cleanup.ts';
-import { StateService } from '../../src/domain/state-service.ts';
 import type { GeoLookup } from '../../src/geo/geo-reader.ts';
-import { createMetrics } from '../../src/http/metrics.ts';
+import { wireDependencies } from '../../src/wiring.ts';
 import {
   shutdownState,
   startHttpServer,
   type RunningServer,
 } from '../../src/lifecycle/http-server.ts';
-import { createTestResources, type TestResources } from './resources.ts';
+import { createTestResources, TEST_AWS_TIMEOUTS, type TestResources } from './resources.ts';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
 
@@ -33,50 +27,29 @@ export interface TestApp {
 }
 
 export function defaultDependencies(resources: TestResources): AppDependencies {
-  const { clients } = resources;
-  const users = new UsersRepository(clients.dynamo, resources.usersTable);
-  const avatars = new AvatarStore({
-    s3: clients.s3,
-    s3Public: clients.s3Public,
-    bucket: resources.bucket,
-    region: resources.region,
-    publicEndpoint: resources.emulator.endpoint,
-  });
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const settings: AppSettings = {
-    TRUST_PROXY: false,
-    AVATAR_MAX_BYTES: 5 * 1024 * 1024,
-    AVATAR_URL_MODE: 'presigned',
-    AVATAR_URL_TTL: 900,
-    API_KEY: TEST_API_KEY,
-  };
-  return {
-    settings,
-    logger,
-    clock: { now: () => new Date() },
-    startedAt: new Date(),
-    lifecycle: { isShuttingDown: () => false },
-    metrics: createMetrics(),
-    users,
-    avatars,
-    cleanup: new AvatarCleanup({
-      ports: cleanupPorts(users, avatars),
-      logger,
-      settleMs: 100,
-    }),
-    state: new StateService({
-      repository: new StateRepository(clients.dynamo, resources.stateTable),
-      now: () => new Date(),
-    }),
+  return wireDependencies({
+    config: {
+      TRUST_PROXY: false,
+      AVATAR_MAX_BYTES: 5 * 1024 * 1024,
+      AVATAR_URL_MODE: 'presigned',
+      AVATAR_URL_TTL: 900,
+      API_KEY: TEST_API_KEY,
+      AWS_REGION: resources.region,
+      AWS_ENDPOINT_URL: resources.emulator.endpoint,
+      S3_PUBLIC_ENDPOINT: undefined,
+      USERS_TABLE: resources.usersTable,
+      STATE_TABLE: resources.stateTable,
+      AVATARS_BUCKET: resources.bucket,
+      ...TEST_AWS_TIMEOUTS,
+    },
+    clients: resources.clients,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     geo: noGeo,
-    readiness: awsDependencyChecker({
-      dynamo: clients.dynamoBase,
-      s3: clients.s3,
-      usersTable: resources.usersTable,
-      stateTable: resources.stateTable,
-      bucket: resources.bucket,
-    }),
-  };
+    lifecycle: { isShuttingDown: () => false },
+    readinessCacheMs: 0,
+    // Tests wait for the check: no in-doubt call of theirs outlives its 300 ms timeouts.
+    settleMs: 100,
+  });
 }
 
 /**
