@@ -28,7 +28,7 @@ user=$(docker image inspect -f '{{.Config.User}}' "$image")
 docker network create "$net" >/dev/null
 docker run -d --name sre-kit-image-check-moto --network "$net" --network-alias emulator \
   -p "127.0.0.1:$s3_port:4566" "$MOTO_IMAGE" -p 4566 >/dev/null
-for _ in $(seq 60); do curl -sf -o /dev/null "http://127.0.0.1:$s3_port/moto-api/" && break; sleep 1; done
+scripts/wait-ready.sh "http://127.0.0.1:$s3_port/moto-api/" 60
 # The tables and bucket, with the service's key schema, created by Terraform as on a laptop.
 state=$(mktemp -d)
 TF_ENDPOINT="http://127.0.0.1:$s3_port" TF_STATE_DIR="$state" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
