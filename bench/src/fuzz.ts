@@ -2,7 +2,16 @@
 // service/dist, moto on loopback. Every check schemathesis has; at least 1,000 requests across
 // every documented operation. Fails on any check failure, and when too few requests were made.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { stop } from './lib/proc.ts';
 import {
@@ -34,6 +43,11 @@ const service = await startService({
 });
 const reportDir = join(REPORTS, 'fuzz');
 rmSync(reportDir, { recursive: true, force: true });
+mkdirSync(reportDir, { recursive: true });
+// schemathesis's own console output is long (and its closing rule looks like a pytest summary,
+// which CI log readers take for a test run of its own): it goes to a file, and this script prints
+// its summary section, or all of it when schemathesis fails.
+const consoleLog = join(reportDir, 'schemathesis.log');
 
 const args = [
   'run',
@@ -65,13 +79,16 @@ const args = [
 ];
 console.log(`fuzz: st ${args.join(' ').replace(API_KEY, '***')}`);
 const started = performance.now();
+const consoleFd = openSync(consoleLog, 'w');
 const st = spawn(join(bin, 'st'), args, {
-  stdio: 'inherit',
+  stdio: ['ignore', consoleFd, consoleFd],
   env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false', NO_COLOR: '1' },
 });
 const limit = setTimeout(() => st.kill('SIGTERM'), TIME_LIMIT_MS);
 const code = await new Promise<number>((resolve) => st.once('exit', (c) => resolve(c ?? 1)));
 clearTimeout(limit);
+closeSync(consoleFd);
+printSchemathesisConsole(readFileSync(consoleLog, 'utf8'), code === 0);
 const seconds = Math.round((performance.now() - started) / 1000);
 
 // Count what was really sent, from the HAR file: requests per operation and server errors.
@@ -144,5 +161,16 @@ const checks = [
   { name: 'schemathesis checks (all) pass', pass: code === 0, measured: `exit ${code}` },
 ];
 for (const c of checks) console.log(`${c.pass ? 'PASS' : 'FAIL'} ${c.name}: ${c.measured}`);
-console.log(`fuzz: reports in reports/fuzz/ (JUnit, HAR) and reports/fuzz-latest.json`);
+console.log(
+  `fuzz: reports in reports/fuzz/ (schemathesis.log, JUnit, HAR) and reports/fuzz-latest.json`,
+);
 process.exitCode = checks.every((c) => c.pass) ? 0 : 1;
+
+/** The SUMMARY section of schemathesis's console (everything on failure), without rule lines. */
+function printSchemathesisConsole(text: string, passed: boolean): void {
+  const lines = text.split('\n');
+  const summary = lines.findIndex((line) => /^=+ SUMMARY =+$/.test(line));
+  const shown = passed && summary >= 0 ? lines.slice(summary + 1) : lines;
+  console.log(`fuzz: schemathesis ${passed ? 'summary' : 'output'} (full console: ${consoleLog}):`);
+  for (const line of shown) if (!/^={3,}/.test(line)) console.log(`  ${line}`);
+}
