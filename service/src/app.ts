@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { AppDependencies } from './app-dependencies.ts';
 import { requestPipeline } from './http/request-context.ts';
+import { staticRoutes } from './http/static-routes.ts';
 import { openApiDocument } from './openapi/spec.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerIpRoutes } from './routes/ip.ts';
@@ -13,7 +14,7 @@ import { registerUserRoutes } from './routes/users.ts';
 
 export interface App {
   koa: Koa;
-  /** Operational routes first (few layers to match on the hottest paths), then the API. */
+  /** Every route is declared on these: operational routes first, then the API. */
   routers: Router[];
 }
 
@@ -30,6 +31,8 @@ export function createApp(deps: AppDependencies, version: string): App {
   // Koa's own error printing is replaced by the JSON error boundary and the pino logger.
   koa.silent = true;
   koa.use(requestPipeline(deps.logger, deps.metrics));
+  // Routes without parameters by exact path; the routers serve everything else.
+  koa.use(staticRoutes([operations, api]));
   koa.use(operations.routes());
   koa.use(api.routes());
   // One answer for a known path with a wrong method, whichever router matched the path.
