@@ -52,8 +52,8 @@ export class RequestDurationHistogram {
       this.#series.set(key, series);
     }
     // The first bucket whose bound holds the value; past the last bound, the +Inf slot.
-    const bucket = DURATION_BUCKETS.findIndex((bound) => seconds <= bound);
-    const slot = bucket === -1 ? DURATION_BUCKETS.length : bucket;
+    let slot = 0;
+    while (slot < DURATION_BUCKETS.length && seconds > (DURATION_BUCKETS[slot] ?? Infinity)) slot++;
     series.counts[slot] = (series.counts[slot] ?? 0) + 1;
     series.sum += seconds;
     series.count += 1;

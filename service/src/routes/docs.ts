@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type Router from '@koa/router';
 import { notFound } from '../http/errors.ts';
+import { setDocumentSecurityHeaders } from '../http/request-context.ts';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -53,6 +54,7 @@ export function registerDocsRoutes(router: Router, document: object): void {
   });
 
   router.get('/swagger', (ctx) => {
+    setDocumentSecurityHeaders(ctx);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = PAGE;
   });

@@ -113,12 +113,25 @@ describe('system endpoints (integration)', function () {
     expect(hostile.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
   });
 
-  it('sets common security headers', async () => {
-    const response = await fetch(`${suite.app.url}/status`);
-    expect(response.headers.get('x-content-type-options')).to.equal('nosniff');
-    expect(response.headers.get('x-frame-options')).to.equal('DENY');
-    expect(response.headers.get('content-security-policy')).to.include("default-src 'self'");
-    expect(response.headers.get('x-powered-by')).to.equal(null);
+  it('sets the API security headers on every response, and a page policy on Swagger UI', async () => {
+    for (const path of ['/status', '/users', '/no-such-path']) {
+      const response = await fetch(`${suite.app.url}${path}`);
+      expect(response.headers.get('x-content-type-options'), path).to.equal('nosniff');
+      expect(response.headers.get('x-frame-options'), path).to.equal('DENY');
+      expect(response.headers.get('cache-control'), path).to.equal('no-store');
+      expect(response.headers.get('cross-origin-resource-policy'), path).to.equal('same-origin');
+      expect(response.headers.get('content-security-policy'), path).to.equal(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      expect(response.headers.get('x-powered-by'), path).to.equal(null);
+    }
+    const page = await fetch(`${suite.app.url}/swagger`);
+    const policy = page.headers.get('content-security-policy') ?? '';
+    expect(policy).to.include("default-src 'self'").and.include("frame-ancestors 'none'");
+    expect(policy).not.to.include('unsafe-eval');
+    expect(page.headers.get('referrer-policy')).to.equal('no-referrer');
+    expect(page.headers.get('cross-origin-opener-policy')).to.equal('same-origin');
+    expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
   });
 
   it('fails fast with 503 when AWS accepts connections but never answers', async function () {
