@@ -177,11 +177,8 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
     await next();
   }
 
-  /**
-   * Waits (in order, bounded) for an upload slot, held until the temporary file is gone, or until
-   * the connection closes: a client that goes away mid-body must not keep its slot for good.
-   */
-  async function holdUploadSlot(ctx: Context, next: Next): Promise<void> {
+  /** Waits (in order, bounded) for an upload slot, held until the temporary file is gone. */
+  async function holdUploadSlot(_ctx: Context, next: Next): Promise<void> {
     const release = await uploadSlots.acquire(UPLOAD_SLOT_WAIT_MS);
     if (!release) {
       throw serviceUnavailable(
@@ -189,11 +186,9 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
         'too many avatar uploads in progress, try again later',
       );
     }
-    ctx.res.once('close', release);
     try {
       await next();
     } finally {
-      ctx.res.off('close', release);
       release();
     }
   }
