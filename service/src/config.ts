@@ -50,7 +50,6 @@ export const envSchema = z.object({
     .optional(),
   TRUST_PROXY: booleanString.default(false),
   AVATAR_MAX_BYTES: integer(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
-  UPLOAD_CONCURRENCY: integer(1, 256).default(8),
   AVATAR_URL_MODE: z
     .enum(['presigned', 'public'], { error: 'must be presigned or public' })
     .default('presigned'),

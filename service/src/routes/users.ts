@@ -10,7 +10,6 @@ import type { Context, Next } from 'koa';
 import { koaBody } from 'koa-body';
 import type { AppDependencies } from '../app-dependencies.ts';
 import { EmailTakenError, USER_KEY_FIELDS, type UserItem } from '../aws/users-repository.ts';
-import { ConcurrencyLimit } from '../domain/concurrency-limit.ts';
 import { detectImageType, IMAGE_SNIFF_BYTES } from '../domain/image-type.ts';
 import { parseEmail, parseName } from '../domain/user-input.ts';
 import {
@@ -18,11 +17,9 @@ import {
   conflict,
   dependencyFailed,
   payloadTooLarge,
-  serviceUnavailable,
   unsupportedMediaType,
   validationFailed,
 } from '../http/errors.ts';
-import { exposeGauge } from '../http/metrics.ts';
 import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
 
 // formidable's error codes (formidable/src/FormidableError.js) for the limits set below.
@@ -31,9 +28,6 @@ const FORMIDABLE_TOO_MANY_FIELDS = 1007;
 const FORMIDABLE_FILES_TOO_BIG = 1009;
 const FORMIDABLE_TOO_MANY_FILES = 1015;
 const FORMIDABLE_FILE_TOO_BIG = 1016;
-
-/** How long an upload waits for a free slot before it is answered 503. */
-const UPLOAD_SLOT_WAIT_MS = 30_000;
 
 /** Room for the name and email parts and multipart framing on top of the avatar itself. */
 const FORM_OVERHEAD_BYTES = 64 * 1024;
@@ -76,20 +70,6 @@ async function readHead(path: string, bytes: number): Promise<Uint8Array> {
 
 export function registerUserRoutes(router: Router, deps: AppDependencies): void {
   const { settings, users, avatars, cleanup, logger, clock } = deps;
-  // Each upload in progress holds up to AVATAR_MAX_BYTES in /tmp: the slots bound the disk used.
-  const uploadSlots = new ConcurrencyLimit(settings.UPLOAD_CONCURRENCY);
-  exposeGauge(
-    deps.metrics,
-    'avatar_uploads_active',
-    'Avatar uploads in progress',
-    () => uploadSlots.active,
-  );
-  exposeGauge(
-    deps.metrics,
-    'avatar_uploads_waiting',
-    'Avatar uploads waiting for a slot',
-    () => uploadSlots.waiting,
-  );
 
   async function present(user: UserItem): Promise<PublicUser> {
     const avatarUrl =
@@ -177,23 +157,7 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
     await next();
   }
 
-  /** Waits (in order, bounded) for an upload slot, held until the temporary file is gone. */
-  async function holdUploadSlot(_ctx: Context, next: Next): Promise<void> {
-    const release = await uploadSlots.acquire(UPLOAD_SLOT_WAIT_MS);
-    if (!release) {
-      throw serviceUnavailable(
-        'uploads_busy',
-        'too many avatar uploads in progress, try again later',
-      );
-    }
-    try {
-      await next();
-    } finally {
-      release();
-    }
-  }
-
-  router.post('/user', preflight, holdUploadSlot, readForm, async (ctx) => {
+  router.post('/user', preflight, readForm, async (ctx) => {
     const files = (ctx.request.files ?? {}) as Record<string, UploadedFile | UploadedFile[]>;
     const uploaded = Object.values(files).flat();
     try {

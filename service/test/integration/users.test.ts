@@ -8,7 +8,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { expect } from 'chai';
 import { createAwsClients } from '../../src/aws/clients.ts';
 import { AvatarStore } from '../../src/aws/avatar-store.ts';
-import { UsersRepository, type UserItem } from '../../src/aws/users-repository.ts';
+import { UsersRepository } from '../../src/aws/users-repository.ts';
 import { startTestApp, useIntegrationApp, type TestApp } from '../support/test-app.ts';
 import { gifBytes, jpegBytes, pngImage, svgBytes, webpBytes } from '../support/images.ts';
 
@@ -214,44 +214,6 @@ describe('users (integration)', function () {
     expect((await avatarKeys()).length).to.equal(before + 1);
     const item = await storedUser(email);
     expect(await avatarKeys()).to.include(item?.avatar_key);
-  });
-
-  it('runs at most UPLOAD_CONCURRENCY uploads at once; the others wait their turn and succeed', async function () {
-    this.timeout(60_000);
-    const real = new UsersRepository(suite.resources.clients.dynamo, suite.resources.usersTable);
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    class GatedWrites extends UsersRepository {
-      override async create(item: UserItem) {
-        await gate;
-        return real.create(item);
-      }
-    }
-    const gated = await startTestApp(suite.resources, (base) => ({
-      settings: { ...base.settings, UPLOAD_CONCURRENCY: 2 },
-      users: new GatedWrites(suite.resources.clients.dynamo, suite.resources.usersTable),
-    }));
-    try {
-      const responses = Array.from({ length: 5 }, () =>
-        post(form({ name: 'queued', email: uniqueEmail() }, { bytes: pngImage() }), gated.url),
-      );
-      const gauge = async (name: string) => {
-        const text = await (await fetch(`${gated.url}/metrics`)).text();
-        return Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1]);
-      };
-      for (let i = 0; i < 100 && (await gauge('avatar_uploads_waiting')) < 3; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      expect(await gauge('avatar_uploads_active')).to.equal(2);
-      expect(await gauge('avatar_uploads_waiting')).to.equal(3);
-      open();
-      const statuses = await Promise.all(responses.map(async (r) => (await r).status));
-      expect(statuses).to.deep.equal([201, 201, 201, 201, 201]);
-      expect(await gauge('avatar_uploads_active')).to.equal(0);
-    } finally {
-      open();
-      await gated.close();
-    }
   });
 
   it('deletes the uploaded object when the DynamoDB write fails (no orphan) and answers 503', async () => {

@@ -11,7 +11,6 @@ describe('config', () => {
       AWS_REGION: 'us-east-1',
       TRUST_PROXY: false,
       AVATAR_MAX_BYTES: 5 * 1024 * 1024,
-      UPLOAD_CONCURRENCY: 8,
       AVATAR_URL_MODE: 'presigned',
       AVATAR_URL_TTL: 900,
       SHUTDOWN_TIMEOUT_MS: 10000,
