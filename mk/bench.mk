@@ -16,7 +16,7 @@ bench: bench-deps service-build ## Throughput, latency and memory of every endpo
 	cd $(BENCH) && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" node src/bench.ts
 
 .PHONY: bench-check
-bench-check: bench-deps service-build ## Regression check for CI: /status throughput at least 0.7 of bare Koa (~30 s)
+bench-check: bench-deps service-build ## Regression check for CI: /status throughput at least 0.7 of bare Koa (~40 s)
 	cd $(BENCH) && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" node src/bench.ts --check
 
 .PHONY: chaos

@@ -35,7 +35,7 @@ import { formBody, MULTIPART_TYPE, pngOfSize, postUser } from './lib/upload.ts';
 const CHECK = process.argv.includes('--check');
 const seconds = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const DURATION = seconds('BENCH_DURATION', CHECK ? 3 : 8);
-const STATUS_ROUNDS = seconds('BENCH_ROUNDS', 3);
+const STATUS_ROUNDS = seconds('BENCH_ROUNDS', CHECK ? 5 : 3);
 const CONNECTIONS = seconds('BENCH_CONNECTIONS', 32);
 const SEED_USERS = seconds('BENCH_SEED_USERS', 1000);
 const CHECK_MIN_RATIO = 0.7;
