@@ -58,13 +58,17 @@ export function assignRequestId(ctx: Context): void {
 }
 
 // Constant, valid headers: straight onto the response, without ctx.set's per-call checks.
+function setConstantHeaders(ctx: Context, headers: typeof API_SECURITY_HEADERS): void {
+  for (const [name, value] of headers) ctx.res.setHeader(name, value);
+}
+
 export function setSecurityHeaders(ctx: Context): void {
-  for (const [name, value] of API_SECURITY_HEADERS) ctx.res.setHeader(name, value);
+  setConstantHeaders(ctx, API_SECURITY_HEADERS);
 }
 
 /** For a response a browser renders as a page; replaces the API policy. */
 export function setDocumentSecurityHeaders(ctx: Context): void {
-  for (const [name, value] of DOCUMENT_SECURITY_HEADERS) ctx.res.setHeader(name, value);
+  setConstantHeaders(ctx, DOCUMENT_SECURITY_HEADERS);
 }
 
 export function logRequest(logger: Logger, ctx: Context, durationMs: number): void {
