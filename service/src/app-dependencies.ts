@@ -12,7 +12,12 @@ import type { Metrics } from './http/metrics.ts';
 
 export type AppSettings = Pick<
   Config,
-  'TRUST_PROXY' | 'AVATAR_MAX_BYTES' | 'AVATAR_URL_MODE' | 'AVATAR_URL_TTL' | 'API_KEY'
+  | 'TRUST_PROXY'
+  | 'AVATAR_MAX_BYTES'
+  | 'UPLOAD_TMP_MAX_BYTES'
+  | 'AVATAR_URL_MODE'
+  | 'AVATAR_URL_TTL'
+  | 'API_KEY'
 >;
 
 export interface Clock {

@@ -50,6 +50,7 @@ export const envSchema = z.object({
     .optional(),
   TRUST_PROXY: booleanString.default(false),
   AVATAR_MAX_BYTES: integer(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
+  UPLOAD_TMP_MAX_BYTES: integer(1024, 64 * 1024 * 1024 * 1024).default(128 * 1024 * 1024),
   AVATAR_URL_MODE: z
     .enum(['presigned', 'public'], { error: 'must be presigned or public' })
     .default('presigned'),
@@ -65,6 +66,19 @@ export const envSchema = z.object({
 });
 
 export type Config = z.infer<typeof envSchema>;
+
+/** Rules between variables: each problem names the variable to change. */
+const contractSchema = envSchema.check((ctx) => {
+  const { AVATAR_MAX_BYTES: avatarMax, UPLOAD_TMP_MAX_BYTES: tmpMax } = ctx.value;
+  if (tmpMax < avatarMax) {
+    ctx.issues.push({
+      code: 'custom',
+      input: tmpMax,
+      path: ['UPLOAD_TMP_MAX_BYTES'],
+      message: `must be at least AVATAR_MAX_BYTES (${avatarMax}), or no avatar of the largest size could be uploaded`,
+    });
+  }
+});
 
 /** The names of the contract, for documentation checks. */
 export const ENV_VARIABLES = Object.keys(envSchema.shape) as (keyof Config)[];
@@ -85,7 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     const value = env[name]?.trim();
     if (value) input[name] = value;
   }
-  const parsed = envSchema.safeParse(input);
+  const parsed = contractSchema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');

@@ -1,9 +1,11 @@
 // Process entry: configuration, real clients, listen, signals. Everything else is in createApp.
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createAwsClients } from './aws/clients.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { defaultGeoDatabasePaths, openGeoLookup } from './geo/geo-reader.ts';
+import { spoolSpaceProblem } from './http/upload-spool.ts';
 import { shutdownState, startHttpServer } from './lifecycle/http-server.ts';
 import { createLogger } from './logger.ts';
 import { wireDependencies } from './wiring.ts';
@@ -44,6 +46,11 @@ async function main(): Promise<void> {
   const geo = await openGeoLookup(config.GEOIP_DB_PATH ?? defaultGeoDatabasePaths());
   const geoStatus = geo.status();
   if (!geoStatus.ok) logger.error({ reason: geoStatus.reason }, 'GeoIP disabled: /ip answers 503');
+
+  const spaceProblem = await spoolSpaceProblem(tmpdir(), config.UPLOAD_TMP_MAX_BYTES).catch(
+    (err: unknown) => `the temporary directory cannot be inspected: ${String(err)}`,
+  );
+  if (spaceProblem) logger.warn(spaceProblem);
 
   const state = shutdownState();
   const deps = wireDependencies({

@@ -215,7 +215,11 @@ export function openApiDocument(version: string) {
             '409': errorResponse('The email is already registered'),
             '413': errorResponse('The avatar is larger than AVATAR_MAX_BYTES'),
             '415': errorResponse('Not multipart/form-data, or the avatar is not PNG/JPEG/GIF/WebP'),
-            '503': unavailable,
+            '503': errorResponse(
+              'DynamoDB or S3 is unavailable (dependency_unavailable), or uploads in progress ' +
+                'already hold UPLOAD_TMP_MAX_BYTES of temporary space (upload_capacity); ' +
+                'retry after Retry-After seconds',
+            ),
             ...common,
           },
         },

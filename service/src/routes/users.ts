@@ -3,11 +3,11 @@
 // its outcome is in doubt (a timeout) the object is checked later (domain/avatar-cleanup.ts), so
 // neither an orphan object nor a user without an avatar is left behind.
 import { createReadStream } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import { koaBody } from 'koa-body';
+import { koaBody, type KoaBodyMiddlewareOptions } from 'koa-body';
 import type { AppDependencies } from '../app-dependencies.ts';
 import { EmailTakenError, USER_KEY_FIELDS, type UserItem } from '../aws/users-repository.ts';
 import { detectImageType, IMAGE_SNIFF_BYTES } from '../domain/image-type.ts';
@@ -16,11 +16,14 @@ import {
   badRequest,
   conflict,
   dependencyFailed,
+  HttpError,
   payloadTooLarge,
   unsupportedMediaType,
   validationFailed,
 } from '../http/errors.ts';
+import { exposeGauge } from '../http/metrics.ts';
 import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
+import { UploadSpool, UploadSpoolFullError, type SpoolSession } from '../http/upload-spool.ts';
 
 // formidable's error codes (formidable/src/FormidableError.js) for the limits set below.
 const FORMIDABLE_FIELDS_TOO_BIG = 1006;
@@ -43,6 +46,15 @@ interface UploadedFile {
   size: number;
 }
 
+/** Refused at once, with Connection: close so the client stops sending the rest of the body. */
+const uploadSpoolFull = () =>
+  new HttpError(
+    503,
+    'upload_capacity',
+    'the server is holding as many uploads in progress as it allows, try again shortly',
+    { 'Retry-After': '1', Connection: 'close' },
+  );
+
 const single = <T>(value: T | T[] | undefined): T | undefined =>
   Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
 
@@ -55,6 +67,13 @@ export function isDefinitiveFailure(err: unknown): boolean {
   const status = (err as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata
     ?.httpStatusCode;
   return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** The path formidable chose for a file (its VolatileFile has it; its typings omit it). */
+function spoolPath(file: unknown): string {
+  const path = (file as { filepath?: unknown } | undefined)?.filepath;
+  if (typeof path !== 'string') throw new Error('formidable gave no path for the uploaded file');
+  return path;
 }
 
 async function readHead(path: string, bytes: number): Promise<Uint8Array> {
@@ -70,6 +89,14 @@ async function readHead(path: string, bytes: number): Promise<Uint8Array> {
 
 export function registerUserRoutes(router: Router, deps: AppDependencies): void {
   const { settings, users, avatars, cleanup, logger, clock } = deps;
+  // Every upload is streamed to /tmp first; together they may hold at most this many bytes there.
+  const spool = new UploadSpool(settings.UPLOAD_TMP_MAX_BYTES);
+  exposeGauge(
+    deps.metrics,
+    'avatar_upload_tmp_bytes',
+    'Bytes of uploads in progress held in /tmp',
+    () => spool.usedBytes,
+  );
 
   async function present(user: UserItem): Promise<PublicUser> {
     const avatarUrl =
@@ -112,14 +139,15 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
     await next();
   }
 
-  /** Streams the form to temporary files (never whole into memory); stops at the size limit. */
-  const parseForm = koaBody({
+  /** Streams the form to temporary files (never whole into memory); stops at the size limits. */
+  const formOptions = (files: SpoolSession): Partial<KoaBodyMiddlewareOptions> => ({
     multipart: true,
     json: false,
     urlencoded: false,
     text: false,
     formidable: {
       uploadDir: tmpdir(),
+      fileWriteStreamHandler: (file) => files.writer(spoolPath(file)),
       maxFiles: 1,
       maxFileSize: settings.AVATAR_MAX_BYTES,
       maxTotalFileSize: settings.AVATAR_MAX_BYTES,
@@ -130,101 +158,113 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
     },
   });
 
-  /** Parses the form, turning formidable's limit errors into the API's own. */
-  async function readForm(ctx: Context, next: Next): Promise<void> {
-    try {
-      await parseForm(ctx, () => Promise.resolve());
-    } catch (err) {
-      const { httpCode: status, code } = err as { httpCode?: unknown; code?: unknown };
-      if (code === FORMIDABLE_FILE_TOO_BIG || code === FORMIDABLE_FILES_TOO_BIG) {
-        throw payloadTooLarge(`avatar must be at most ${settings.AVATAR_MAX_BYTES} bytes`);
-      }
-      if (code === FORMIDABLE_FIELDS_TOO_BIG) {
-        throw payloadTooLarge(
-          `the name and email parts must be at most ${FORM_OVERHEAD_BYTES} bytes`,
-        );
-      }
-      if (code === FORMIDABLE_TOO_MANY_FIELDS || code === FORMIDABLE_TOO_MANY_FILES) {
-        throw validationFailed(
-          'the form must have only the fields name, email and avatar (one file)',
-        );
-      }
-      if (typeof status === 'number' && status >= 400 && status < 500) {
-        throw badRequest('the multipart/form-data body could not be parsed');
-      }
-      throw err;
+  /** formidable's limit errors and a full spool or disk, as the API's own errors. */
+  function formError(err: unknown): unknown {
+    if (err instanceof UploadSpoolFullError) return uploadSpoolFull();
+    const { httpCode: status, code } = err as { httpCode?: unknown; code?: unknown };
+    if (code === 'ENOSPC') {
+      logger.error({ err }, 'no space left for an upload in the temporary directory');
+      return uploadSpoolFull();
     }
-    await next();
+    if (code === FORMIDABLE_FILE_TOO_BIG || code === FORMIDABLE_FILES_TOO_BIG) {
+      return payloadTooLarge(`avatar must be at most ${settings.AVATAR_MAX_BYTES} bytes`);
+    }
+    if (code === FORMIDABLE_FIELDS_TOO_BIG) {
+      return payloadTooLarge(
+        `the name and email parts must be at most ${FORM_OVERHEAD_BYTES} bytes`,
+      );
+    }
+    if (code === FORMIDABLE_TOO_MANY_FIELDS || code === FORMIDABLE_TOO_MANY_FILES) {
+      return validationFailed(
+        'the form must have only the fields name, email and avatar (one file)',
+      );
+    }
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return badRequest('the multipart/form-data body could not be parsed');
+    }
+    return err;
+  }
+
+  /** Parses the form into spooled files, removed (and their bytes given back) once answered. */
+  async function readForm(ctx: Context, next: Next): Promise<void> {
+    const files = spool.session();
+    try {
+      try {
+        await koaBody(formOptions(files))(ctx, () => Promise.resolve());
+      } catch (err) {
+        throw formError(files.failure() ?? err);
+      }
+      const failure = files.failure();
+      if (failure) throw formError(failure);
+      await next();
+    } finally {
+      await files.dispose();
+    }
   }
 
   router.post('/user', preflight, readForm, async (ctx) => {
     const files = (ctx.request.files ?? {}) as Record<string, UploadedFile | UploadedFile[]>;
-    const uploaded = Object.values(files).flat();
-    try {
-      const fields = (ctx.request.body ?? {}) as Record<string, string | string[] | undefined>;
-      const name = parseName(single(fields.name));
-      const email = parseEmail(single(fields.email));
-      const avatar = single(files.avatar);
-      const problems: string[] = [];
-      if (!name.ok) problems.push(`name ${name.problem}`);
-      if (!email.ok) problems.push(`email ${email.problem}`);
-      if (!avatar) problems.push('avatar is required (one image file)');
-      else if (avatar.size === 0) problems.push('avatar is empty');
-      if (!name.ok || !email.ok || !avatar || problems.length > 0) {
-        throw validationFailed(problems.join('; '));
-      }
-
-      const type = detectImageType(await readHead(avatar.filepath, IMAGE_SNIFF_BYTES));
-      if (!type) throw unsupportedMediaType('avatar must be a PNG, JPEG, GIF or WebP image');
-
-      // Cheap early answer for the common case; the conditional put below is the real guard.
-      if (await users.exists(email.value).catch(dynamoFailed)) {
-        throw conflict(`email ${email.value} is already registered`);
-      }
-
-      const key = avatars.newKey(type);
-      const stored = await avatars
-        .put(key, createReadStream(avatar.filepath), avatar.size, type)
-        .catch((err: unknown) => {
-          logger.warn({ err, requestId: ctx.state.requestId }, 'avatar upload failed');
-          // A timed-out upload may still be stored: have the object checked once it settled.
-          if (!isDefinitiveFailure(err)) cleanup.schedule(key, email.value);
-          throw dependencyFailed('S3');
-        });
-
-      const item: UserItem = {
-        email: email.value,
-        name: name.value,
-        avatar_url: stored.url,
-        avatar_key: stored.key,
-        avatar_content_type: stored.contentType,
-        created_at: clock.now().toISOString(),
-      };
-      try {
-        await users.create(item);
-      } catch (err) {
-        if (err instanceof EmailTakenError || isDefinitiveFailure(err)) {
-          // The user was certainly not written: the object goes now (or later, if S3 is down).
-          await avatars.delete(key).catch((deleteErr: unknown) => {
-            logger.warn(
-              { err: deleteErr, key, requestId: ctx.state.requestId },
-              'avatar delete failed',
-            );
-            cleanup.schedule(key, email.value);
-          });
-        } else {
-          // A timed-out write may still land: deleting now could strip a real user of its avatar.
-          cleanup.schedule(key, email.value);
-        }
-        if (err instanceof EmailTakenError) throw conflict(err.message);
-        logger.warn({ err, requestId: ctx.state.requestId }, 'user write failed');
-        throw dependencyFailed('DynamoDB');
-      }
-      ctx.status = 201;
-      ctx.body = await present(item);
-    } finally {
-      await Promise.all(uploaded.map((file) => rm(file.filepath, { force: true })));
+    const fields = (ctx.request.body ?? {}) as Record<string, string | string[] | undefined>;
+    const name = parseName(single(fields.name));
+    const email = parseEmail(single(fields.email));
+    const avatar = single(files.avatar);
+    const problems: string[] = [];
+    if (!name.ok) problems.push(`name ${name.problem}`);
+    if (!email.ok) problems.push(`email ${email.problem}`);
+    if (!avatar) problems.push('avatar is required (one image file)');
+    else if (avatar.size === 0) problems.push('avatar is empty');
+    if (!name.ok || !email.ok || !avatar || problems.length > 0) {
+      throw validationFailed(problems.join('; '));
     }
+
+    const type = detectImageType(await readHead(avatar.filepath, IMAGE_SNIFF_BYTES));
+    if (!type) throw unsupportedMediaType('avatar must be a PNG, JPEG, GIF or WebP image');
+
+    // Cheap early answer for the common case; the conditional put below is the real guard.
+    if (await users.exists(email.value).catch(dynamoFailed)) {
+      throw conflict(`email ${email.value} is already registered`);
+    }
+
+    const key = avatars.newKey(type);
+    const stored = await avatars
+      .put(key, createReadStream(avatar.filepath), avatar.size, type)
+      .catch((err: unknown) => {
+        logger.warn({ err, requestId: ctx.state.requestId }, 'avatar upload failed');
+        // A timed-out upload may still be stored: have the object checked once it settled.
+        if (!isDefinitiveFailure(err)) cleanup.schedule(key, email.value);
+        throw dependencyFailed('S3');
+      });
+
+    const item: UserItem = {
+      email: email.value,
+      name: name.value,
+      avatar_url: stored.url,
+      avatar_key: stored.key,
+      avatar_content_type: stored.contentType,
+      created_at: clock.now().toISOString(),
+    };
+    try {
+      await users.create(item);
+    } catch (err) {
+      if (err instanceof EmailTakenError || isDefinitiveFailure(err)) {
+        // The user was certainly not written: the object goes now (or later, if S3 is down).
+        await avatars.delete(key).catch((deleteErr: unknown) => {
+          logger.warn(
+            { err: deleteErr, key, requestId: ctx.state.requestId },
+            'avatar delete failed',
+          );
+          cleanup.schedule(key, email.value);
+        });
+      } else {
+        // A timed-out write may still land: deleting now could strip a real user of its avatar.
+        cleanup.schedule(key, email.value);
+      }
+      if (err instanceof EmailTakenError) throw conflict(err.message);
+      logger.warn({ err, requestId: ctx.state.requestId }, 'user write failed');
+      throw dependencyFailed('DynamoDB');
+    }
+    ctx.status = 201;
+    ctx.body = await present(item);
   });
 
   function dynamoFailed(err: unknown): never {

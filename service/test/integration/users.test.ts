@@ -390,6 +390,84 @@ describe('users (integration)', function () {
     }
   });
 
+  describe('temporary space for uploads in progress', () => {
+    let spooled: TestApp;
+    const avatarMax = 64 * 1024;
+    before(async () => {
+      spooled = await startTestApp(suite.resources, (deps) => ({
+        settings: {
+          ...deps.settings,
+          AVATAR_MAX_BYTES: avatarMax,
+          UPLOAD_TMP_MAX_BYTES: 96 * 1024,
+        },
+      }));
+    });
+    after(async () => spooled?.close());
+
+    const spoolBytes = async () => {
+      const text = await (await fetch(`${spooled.url}/metrics`)).text();
+      return Number(/^avatar_upload_tmp_bytes (\d+)$/m.exec(text)?.[1]);
+    };
+    const waitForSpool = async (accept: (bytes: number) => boolean) => {
+      for (let i = 0; i < 200; i++) {
+        const bytes = await spoolBytes();
+        if (accept(bytes)) return bytes;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`avatar_upload_tmp_bytes stayed at ${await spoolBytes()}`);
+    };
+
+    it('refuses with 503 upload_capacity what does not fit beside a stalled upload, and frees its bytes when it goes', async function () {
+      this.timeout(30_000);
+      const tempBefore = await readdir(tmpdir());
+      const keysBefore = await avatarKeys();
+      // A client that sends 48 KiB of its avatar and then stalls, keeping its request open.
+      const boundary = 'sre-kit-stalled';
+      const stalled = request(`${spooled.url}/user`, {
+        method: 'POST',
+        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+      });
+      stalled.on('error', () => undefined);
+      stalled.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nN\r\n` +
+          `--${boundary}\r\nContent-Disposition: form-data; name="avatar"; filename="a.png"\r\n` +
+          `Content-Type: image/png\r\n\r\n`,
+      );
+      stalled.write(Buffer.concat([pngImage(), Buffer.alloc(48 * 1024 - pngImage().length)]));
+      try {
+        expect(await waitForSpool((bytes) => bytes >= 48 * 1024)).to.equal(48 * 1024);
+
+        const email = uniqueEmail();
+        const avatar = Buffer.concat([pngImage(), Buffer.alloc(60 * 1024)]);
+        const refused = await post(form({ name: 'N', email }, { bytes: avatar }), spooled.url);
+        expect(refused.status).to.equal(503);
+        expect(refused.headers.get('retry-after')).to.equal('1');
+        expect((await errorOf(refused)).code).to.equal('upload_capacity');
+        expect(await storedUser(email)).to.equal(undefined);
+        expect(await spoolBytes()).to.equal(48 * 1024);
+
+        // A small upload still fits beside the stalled one: nothing waits in a queue.
+        const small = await post(
+          form({ name: 'N', email: uniqueEmail() }, { bytes: pngImage(8, 8) }),
+          spooled.url,
+        );
+        expect(small.status).to.equal(201);
+      } finally {
+        stalled.destroy();
+      }
+      expect(await waitForSpool((bytes) => bytes === 0)).to.equal(0);
+      const email = uniqueEmail();
+      const avatar = Buffer.concat([pngImage(), Buffer.alloc(60 * 1024)]);
+      const accepted = await post(form({ name: 'N', email }, { bytes: avatar }), spooled.url);
+      expect(accepted.status).to.equal(201);
+      expect((await storedUser(email))?.avatar_key).to.be.a('string');
+      expect((await avatarKeys()).length).to.equal(keysBefore.length + 2);
+      expect(await spoolBytes()).to.equal(0);
+      const leftovers = (await readdir(tmpdir())).filter((name) => !tempBefore.includes(name));
+      expect(leftovers.filter((name) => /^[0-9a-f]{20,}/.test(name))).to.deep.equal([]);
+    });
+  });
+
   describe('size limit', () => {
     let small: TestApp;
     const limit = 64 * 1024;

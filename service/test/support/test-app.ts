@@ -31,6 +31,7 @@ export function defaultDependencies(resources: TestResources): AppDependencies {
     config: {
       TRUST_PROXY: false,
       AVATAR_MAX_BYTES: 5 * 1024 * 1024,
+      UPLOAD_TMP_MAX_BYTES: 128 * 1024 * 1024,
       AVATAR_URL_MODE: 'presigned',
       AVATAR_URL_TTL: 900,
       API_KEY: TEST_API_KEY,

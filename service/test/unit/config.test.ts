@@ -11,6 +11,7 @@ describe('config', () => {
       AWS_REGION: 'us-east-1',
       TRUST_PROXY: false,
       AVATAR_MAX_BYTES: 5 * 1024 * 1024,
+      UPLOAD_TMP_MAX_BYTES: 128 * 1024 * 1024,
       AVATAR_URL_MODE: 'presigned',
       AVATAR_URL_TTL: 900,
       SHUTDOWN_TIMEOUT_MS: 10000,
@@ -73,6 +74,21 @@ describe('config', () => {
       expect(problems).to.match(new RegExp(`^${name} `, 'm'));
     }
     expect(problems).to.include('USERS_TABLE is required');
+  });
+
+  it('refuses a temporary-space budget smaller than one largest avatar, naming both variables', () => {
+    expect(() =>
+      loadConfig({ ...required, AVATAR_MAX_BYTES: '2048', UPLOAD_TMP_MAX_BYTES: '2047' }),
+    )
+      .to.throw(ConfigError)
+      .with.property('problems')
+      .that.deep.equals([
+        'UPLOAD_TMP_MAX_BYTES must be at least AVATAR_MAX_BYTES (2048), or no avatar of the largest size could be uploaded',
+      ]);
+    expect(
+      loadConfig({ ...required, AVATAR_MAX_BYTES: '2048', UPLOAD_TMP_MAX_BYTES: '2048' })
+        .UPLOAD_TMP_MAX_BYTES,
+    ).to.equal(2048);
   });
 
   it('lists the whole contract', () => {

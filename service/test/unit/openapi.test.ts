@@ -10,6 +10,7 @@ const inertDependencies = {
   settings: {
     TRUST_PROXY: false,
     AVATAR_MAX_BYTES: 1024,
+    UPLOAD_TMP_MAX_BYTES: 1024,
     AVATAR_URL_MODE: 'presigned',
     AVATAR_URL_TTL: 60,
     API_KEY: undefined,

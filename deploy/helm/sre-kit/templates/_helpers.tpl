@@ -123,6 +123,9 @@ Rules between values that a JSON schema cannot express. Included by the Deployme
 {{- fail "podDisruptionBudget: set exactly one of maxUnavailable and minAvailable (the other null)" }}
 {{- end }}
 {{- end }}
+{{- if lt (int64 .Values.config.uploadTmpMaxBytes) (int64 .Values.config.avatarMaxBytes) }}
+{{- fail (printf "config.uploadTmpMaxBytes (%d) must be at least config.avatarMaxBytes (%d), or the service refuses to start" (int64 .Values.config.uploadTmpMaxBytes) (int64 .Values.config.avatarMaxBytes)) }}
+{{- end }}
 {{- if and (not (kindIs "invalid" .Values.service.nodePort)) (eq .Values.service.type "ClusterIP") }}
 {{- fail "service.nodePort is set but service.type is ClusterIP; use NodePort or LoadBalancer, or set nodePort to null" }}
 {{- end }}
