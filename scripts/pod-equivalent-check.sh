@@ -14,7 +14,9 @@
 # 3. Runs the image with those settings and checks, like the kubelet (success = HTTP 200-399
 #    within timeoutSeconds): the startup probe passes within periodSeconds x failureThreshold;
 #    liveness passes; readiness passes with the emulator up; GET /status is exactly
-#    {"result":"success"} (the helm test); with the emulator stopped, readiness fails (503) while
+#    {"result":"success"} (the helm test); 20 concurrent uploads of the largest avatar are each
+#    created or refused with 503 upload_capacity and the container is not OOM-killed (its /tmp
+#    tmpfs counts in its memory limit); with the emulator stopped, readiness fails (503) while
 #    liveness still passes (an AWS outage must not restart pods); readiness recovers when the
 #    emulator is back; SIGTERM stops the container by itself within terminationGracePeriodSeconds.
 # Everything it starts is removed on exit.
@@ -218,6 +220,36 @@ if [[ -f $work/test-pod.json ]]; then
     || fail "the helm test pod's command failed against the app"
   log "ok   the helm test pod's command passes against the app"
 fi
+
+# Uploads in progress are spooled to /tmp, which here is a tmpfs counted in the memory limit: 20
+# concurrent uploads of the largest avatar must neither overflow /tmp nor get the container killed.
+# Each is created (201) or, past UPLOAD_TMP_MAX_BYTES, refused with 503 upload_capacity.
+avatar_max=$(sed -n 's/^AVATAR_MAX_BYTES=//p' "$work/env")
+tmp_max=$(sed -n 's/^UPLOAD_TMP_MAX_BYTES=//p' "$work/env")
+"$py" -c 'import sys; open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" + bytes(int(sys.argv[2]) - 8))' \
+  "$work/avatar.png" "$avatar_max"
+for i in $(seq 1 20); do
+  curl -s -o "$work/upload-$i.json" -w '%{http_code}' --max-time 120 -F name=Load \
+    -F "email=load-$i-$$@example.com" -F "avatar=@$work/avatar.png;type=image/png" \
+    "$base/user" >"$work/upload-$i.code" &
+done
+wait
+created=0 refused=0
+for i in $(seq 1 20); do
+  code=$(cat "$work/upload-$i.code")
+  if [[ $code == 201 ]]; then created=$((created + 1))
+  elif [[ $code == 503 ]] && grep -q '"upload_capacity"' "$work/upload-$i.json"; then refused=$((refused + 1))
+  else fail "upload $i of 20 concurrent ${avatar_max}-byte avatars -> $code $(head -c 300 "$work/upload-$i.json")"
+  fi
+done
+fit=$((tmp_max / (avatar_max + 65536))); ((fit > 20)) && fit=20
+((created >= fit)) || fail "only $created of 20 concurrent uploads were created; UPLOAD_TMP_MAX_BYTES=$tmp_max holds $fit"
+[[ $(docker inspect -f '{{.State.Running}} {{.State.OOMKilled}}' "$app") == "true false" ]] \
+  || fail "the container did not survive 20 concurrent uploads: $(docker inspect -f 'running={{.State.Running}} oom={{.State.OOMKilled}}' "$app")"
+code=$(probe_once /metrics 5)
+spooled=$(sed -n 's/^avatar_upload_tmp_bytes //p' "$work/body")
+[[ $code == 200 && $spooled == 0 ]] || fail "GET /metrics -> $code, avatar_upload_tmp_bytes '$spooled', want 0 once the uploads are answered"
+log "ok   20 concurrent ${avatar_max}-byte uploads: $created created, $refused refused with 503 upload_capacity; container still running, not OOM-killed; /tmp spool back to 0"
 
 log "stopping the emulator"
 docker stop -t 2 "$emulator" >/dev/null
