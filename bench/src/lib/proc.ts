@@ -1,6 +1,7 @@
 // Child processes of a measurement run: started here, always stopped when the run ends (normal
 // exit, error, Ctrl-C), plus free ports, HTTP waits and resident-memory readings from /proc.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -154,3 +155,21 @@ export function sampleRss(pid: number, intervalMs = 50): { stop(): number } {
 }
 
 export const mib = (kib: number) => Math.round((kib / 1024) * 10) / 10;
+
+/**
+ * Keeps every thread of pid on the given CPU (taskset -a), so that a load generator and the server
+ * it measures do not take turns on the same core. False where that cannot be done (one CPU, or no
+ * taskset); pass cpu undefined to let the process run on every CPU again.
+ */
+export function pinToCpu(pid: number, cpu: number | undefined): boolean {
+  const cpus = availableParallelism();
+  if (cpus < 2) return false;
+  try {
+    execFileSync('taskset', ['-a', '-pc', cpu === undefined ? `0-${cpus - 1}` : String(cpu), String(pid)], {
+      stdio: 'ignore',
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
