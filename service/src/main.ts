@@ -1,4 +1,6 @@
 // Process entry: configuration, real clients, listen, signals. Everything else is in createApp.
+// V8 flags first: ES modules are evaluated in import order.
+import './v8-flags.ts';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createAwsClients } from './aws/clients.ts';
