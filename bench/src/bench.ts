@@ -175,6 +175,34 @@ async function heapMetrics(url: string): Promise<Record<string, number>> {
   };
 }
 
+/** Garbage collections of the service so far, by kind (minor, major, incremental, weakcb). */
+async function gcTotals(url: string): Promise<Record<string, { count: number; ms: number }>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const totals: Record<string, { count: number; ms: number }> = {};
+  for (const [, what, kind, value] of text.matchAll(
+    /^nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([0-9.e+-]+)$/gm,
+  )) {
+    const entry = (totals[kind ?? ''] ??= { count: 0, ms: 0 });
+    if (what === 'count') entry.count = Number(value);
+    else entry.ms = Number(value) * 1000;
+  }
+  return totals;
+}
+
+/** What ran between two gcTotals readings, e.g. "minor 105 (38.2 ms), major 0 (0 ms)". */
+function gcBetween(
+  before: Record<string, { count: number; ms: number }>,
+  after: Record<string, { count: number; ms: number }>,
+): string {
+  return ['minor', 'incremental', 'major']
+    .map((kind) => {
+      const count = (after[kind]?.count ?? 0) - (before[kind]?.count ?? 0);
+      const ms = (after[kind]?.ms ?? 0) - (before[kind]?.ms ?? 0);
+      return `${kind} ${count} (${round1(ms)} ms)`;
+    })
+    .join(', ');
+}
+
 function environment() {
   const git = (args: string) => {
     try {
@@ -345,17 +373,19 @@ async function main(): Promise<void> {
   // Bare Koa at half its own peak, measured the same way in the same run, shows what this machine
   // allows.
   const halfRate = Math.max(1, Math.floor(serviceStatus.reqPerSec / 2));
+  const gcBefore = await gcTotals(service.url);
   const halfExact = resetPeak(service.process.pid);
   const halfSampler = sampleRss(service.process.pid);
   const { result: half, pinned } = await onSeparateCpus(service.process.pid, () =>
     openLoop({ url: `${service.url}/status`, rate: halfRate, durationSeconds: DURATION }),
   );
   const halfSampled = halfSampler.stop();
+  const halfGc = gcBetween(gcBefore, await gcTotals(service.url));
   const halfPeakMiB = mib(
     halfExact ? Math.max(memory(service.process.pid).hwmKiB, halfSampled) : halfSampled,
   );
   log(
-    `service /status at half rate: ${half.achievedRate}/${halfRate} req/s, p50 ${half.p50Ms} ms, p99 ${half.p99Ms} ms, max ${half.maxMs} ms, errors ${half.errors}${pinned ? '' : ' (server and generator NOT on separate CPUs)'}`,
+    `service /status at half rate: ${half.achievedRate}/${halfRate} req/s, p50 ${half.p50Ms} ms, p99 ${half.p99Ms} ms, max ${half.maxMs} ms, errors ${half.errors}; GC ${halfGc}${pinned ? '' : ' (server and generator NOT on separate CPUs)'}`,
   );
   const { result: koaHalf } = await onSeparateCpus(koa.process.pid, () =>
     openLoop({
@@ -476,7 +506,7 @@ async function main(): Promise<void> {
     environment: environment(),
     seeded,
     rows,
-    halfRate: { ...half, separateCpus: pinned },
+    halfRate: { ...half, separateCpus: pinned, gc: halfGc },
     koaHalfRate: koaHalf,
     heapAfterLoad: heap,
     bigUploads,
@@ -508,7 +538,7 @@ function renderMarkdown(report: {
   environment: ReturnType<typeof environment>;
   seeded: { created: number };
   rows: Row[];
-  halfRate: OpenLoopResult & { separateCpus: boolean };
+  halfRate: OpenLoopResult & { separateCpus: boolean; gc: string };
   koaHalfRate: OpenLoopResult;
   heapAfterLoad: Record<string, number>;
   bigUploads: {
@@ -536,7 +566,7 @@ function renderMarkdown(report: {
         `| ${r.target} | \`${r.method} ${r.path}\`${r.path === '/user' ? ' (64 KiB PNG)' : ''} | ${r.reqPerSec} | ${r.ratioToKoa?.toFixed(2)} | ${r.p50Ms} | ${r.p99Ms} | ${r.errors} | ${r.peakRssMiB} | ${r.cpuUsPerReq} |`,
     ),
     '',
-    `- \`/status\` at half the peak rate, constant rate, latency from the due time, after a 2 s unmeasured warm-up, ${report.halfRate.separateCpus ? 'server and generator on separate CPUs' : 'server and generator sharing CPUs (taskset unavailable)'} (${report.halfRate.targetRate} req/s asked, ${report.halfRate.achievedRate} served): p50 ${report.halfRate.p50Ms} ms, p99 ${report.halfRate.p99Ms} ms, p99.9 ${report.halfRate.p999Ms} ms, max ${report.halfRate.maxMs} ms, ${report.halfRate.errors} errors. Bare Koa at half its own peak (${report.koaHalfRate.targetRate} req/s): p99 ${report.koaHalfRate.p99Ms} ms, max ${report.koaHalfRate.maxMs} ms.`,
+    `- \`/status\` at half the peak rate, constant rate, latency from the due time, after a 2 s unmeasured warm-up, ${report.halfRate.separateCpus ? 'server and generator on separate CPUs' : 'server and generator sharing CPUs (taskset unavailable)'} (${report.halfRate.targetRate} req/s asked, ${report.halfRate.achievedRate} served): p50 ${report.halfRate.p50Ms} ms, p99 ${report.halfRate.p99Ms} ms, p99.9 ${report.halfRate.p999Ms} ms, max ${report.halfRate.maxMs} ms, ${report.halfRate.errors} errors; the service's garbage collections meanwhile: ${report.halfRate.gc}. Bare Koa at half its own peak (${report.koaHalfRate.targetRate} req/s): p99 ${report.koaHalfRate.p99Ms} ms, max ${report.koaHalfRate.maxMs} ms.`,
     `- 20 concurrent 5 MiB uploads: ${report.bigUploads.created}/20 created in ${report.bigUploads.seconds} s; RSS ${report.bigUploads.rssBeforeMiB} -> ${report.bigUploads.rssPeakMiB} MiB (+${report.bigUploads.rssDeltaMiB} MiB).`,
     `- Service RSS: ${report.idleRssMiB} MiB right after start, ${report.peakRssMiB} MiB peak during the run; ` +
       `after the load runs (from /metrics) V8 heap ${report.heapAfterLoad.heapUsedMiB} MiB used of ${report.heapAfterLoad.heapTotalMiB} MiB, external ${report.heapAfterLoad.externalMiB} MiB. ` +
