@@ -28,24 +28,20 @@ export class UploadSpool {
 
   /** The files of one request; its dispose() removes them and gives their bytes back. */
   session(): SpoolSession {
-    return new SpoolSession({
-      take: (bytes) => {
-        if (this.#usedBytes + bytes > this.capacityBytes) return false;
-        this.#usedBytes += bytes;
-        return true;
-      },
-      give: (bytes) => {
-        this.#usedBytes -= bytes;
-      },
-      capacityBytes: this.capacityBytes,
-    });
+    return new SpoolSession(this);
   }
-}
 
-interface Budget {
-  take(bytes: number): boolean;
-  give(bytes: number): void;
-  capacityBytes: number;
+  /** Charges bytes about to be written; false (nothing charged) when they do not fit. */
+  take(bytes: number): boolean {
+    if (this.#usedBytes + bytes > this.capacityBytes) return false;
+    this.#usedBytes += bytes;
+    return true;
+  }
+
+  /** Gives back the bytes of a removed file. */
+  give(bytes: number): void {
+    this.#usedBytes -= bytes;
+  }
 }
 
 /** Writes one file, charging each chunk to the budget before it reaches the disk. */
@@ -54,13 +50,13 @@ class SpoolFile extends Writable {
   chargedBytes = 0;
   /** Whether this stream created the file (only then is it removed). */
   created = false;
-  readonly #budget: Budget;
+  readonly #spool: UploadSpool;
   #handle: FileHandle | undefined;
 
-  constructor(path: string, budget: Budget) {
+  constructor(path: string, spool: UploadSpool) {
     super();
     this.path = path;
-    this.#budget = budget;
+    this.#spool = spool;
   }
 
   override _construct(callback: (err?: Error | null) => void): void {
@@ -73,8 +69,8 @@ class SpoolFile extends Writable {
       callback(new Error(`${this.path} is not open`));
       return;
     }
-    if (!this.#budget.take(chunk.length)) {
-      callback(new UploadSpoolFullError(this.#budget.capacityBytes));
+    if (!this.#spool.take(chunk.length)) {
+      callback(new UploadSpoolFullError(this.#spool.capacityBytes));
       return;
     }
     this.chargedBytes += chunk.length;
@@ -121,16 +117,16 @@ function settle(work: Promise<unknown>, callback: (err?: Error) => void): void {
 }
 
 export class SpoolSession {
-  readonly #budget: Budget;
+  readonly #spool: UploadSpool;
   readonly #files: SpoolFile[] = [];
 
-  constructor(budget: Budget) {
-    this.#budget = budget;
+  constructor(spool: UploadSpool) {
+    this.#spool = spool;
   }
 
   /** A stream writing the file at path (which must not exist yet). */
   writer(path: string): Writable {
-    const file = new SpoolFile(path, this.#budget);
+    const file = new SpoolFile(path, this.#spool);
     this.#files.push(file);
     return file;
   }
@@ -158,7 +154,7 @@ export class SpoolSession {
         } finally {
           // Given back even if removal failed: a lost budget would refuse every later upload,
           // while a full disk is answered like a full budget (ENOSPC, see the route).
-          this.#budget.give(file.chargedBytes);
+          this.#spool.give(file.chargedBytes);
         }
       }),
     );

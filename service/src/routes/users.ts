@@ -124,6 +124,8 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
   });
 
   const maxRequestBytes = settings.AVATAR_MAX_BYTES + FORM_OVERHEAD_BYTES;
+  const avatarTooLarge = () =>
+    payloadTooLarge(`avatar must be at most ${settings.AVATAR_MAX_BYTES} bytes`);
 
   /** Rejects what cannot be a valid upload before a byte of the body is read. */
   async function preflight(ctx: Context, next: Next): Promise<void> {
@@ -134,7 +136,7 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
     }
     const declared = Number(ctx.get('Content-Length') || 0);
     if (declared > maxRequestBytes) {
-      throw payloadTooLarge(`avatar must be at most ${settings.AVATAR_MAX_BYTES} bytes`);
+      throw avatarTooLarge();
     }
     await next();
   }
@@ -167,7 +169,7 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
       return uploadSpoolFull();
     }
     if (code === FORMIDABLE_FILE_TOO_BIG || code === FORMIDABLE_FILES_TOO_BIG) {
-      return payloadTooLarge(`avatar must be at most ${settings.AVATAR_MAX_BYTES} bytes`);
+      return avatarTooLarge();
     }
     if (code === FORMIDABLE_FIELDS_TOO_BIG) {
       return payloadTooLarge(
