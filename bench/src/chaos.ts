@@ -64,6 +64,18 @@ const nextId = (prefix: string) => `${prefix}-${++seq}`;
 const smallPng = pngOfSize(4096);
 const mediumPng = pngOfSize(256 * 1024);
 
+/** One POST /user of a fresh user named after its call id, with the given avatar. */
+const postUserCall = (url: string, id: string, name: string, avatar: Buffer, agent: Agent) =>
+  call(url, {
+    op: 'POST /user',
+    id,
+    method: 'POST',
+    path: '/user',
+    agent,
+    headers: { 'Content-Type': MULTIPART_TYPE },
+    body: formBody(`${name} ${id}`, `${id}@chaos.example`, avatar),
+  });
+
 /** Mixed traffic from `workers` loops until stopped; every call is kept for judging. */
 function mixedLoad(url: string, workers: number, prefix: string) {
   const calls: Call[] = [];
@@ -75,19 +87,7 @@ function mixedLoad(url: string, workers: number, prefix: string) {
       const kind = (w + i) % 4;
       const c =
         kind === 0 || kind === 1
-          ? await call(url, {
-              op: 'POST /user',
-              id,
-              method: 'POST',
-              path: '/user',
-              agent,
-              headers: { 'Content-Type': MULTIPART_TYPE },
-              body: formBody(
-                `Chaos ${id}`,
-                `${id}@chaos.example`,
-                kind === 0 ? mediumPng : smallPng,
-              ),
-            })
+          ? await postUserCall(url, id, 'Chaos', kind === 0 ? mediumPng : smallPng, agent)
           : kind === 2
             ? await call(url, { op: 'GET /users', id, path: '/users?limit=20', agent })
             : await call(url, { op: 'GET /state', id, path: '/state', agent });
@@ -358,15 +358,7 @@ async function sigtermDuringLoad(emulator: Emulator, resources: Resources): Prom
               agent,
             })
           : kind === 1
-            ? await call(service.url, {
-                op: 'POST /user',
-                id,
-                method: 'POST',
-                path: '/user',
-                agent,
-                headers: { 'Content-Type': MULTIPART_TYPE },
-                body: formBody(`Term ${id}`, `${id}@chaos.example`, avatar),
-              })
+            ? await postUserCall(service.url, id, 'Term', avatar, agent)
             : await call(service.url, { op: 'GET /status', id, path: '/status', agent });
       calls.push(c);
       if (c.status === 0) break; // the listener is closed: this client is done

@@ -65,6 +65,13 @@ export function postUser(
   const url = new URL("/user", baseUrl);
   const started = performance.now();
   return new Promise((resolve) => {
+    const failed = (err: Error) =>
+      resolve({
+        status: 0,
+        body: "",
+        ms: performance.now() - started,
+        error: err.message,
+      });
     const req = request(
       url,
       {
@@ -87,25 +94,11 @@ export function postUser(
             ms: performance.now() - started,
           }),
         );
-        res.on("error", (err) =>
-          resolve({
-            status: 0,
-            body: "",
-            ms: performance.now() - started,
-            error: err.message,
-          }),
-        );
+        res.on("error", failed);
       },
     );
     req.on("timeout", () => req.destroy(new Error("client timeout")));
-    req.on("error", (err) =>
-      resolve({
-        status: 0,
-        body: "",
-        ms: performance.now() - started,
-        error: err.message,
-      }),
-    );
+    req.on("error", failed);
     req.write(head);
     let offset = 0;
     const pump = () => {
