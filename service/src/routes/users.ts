@@ -14,6 +14,7 @@ import { detectImageType, IMAGE_SNIFF_BYTES } from '../domain/image-type.ts';
 import { parseEmail, parseName } from '../domain/user-input.ts';
 import {
   badRequest,
+  clientClosedRequest,
   conflict,
   dependencyFailed,
   HttpError,
@@ -25,7 +26,9 @@ import { exposeGauge } from '../http/metrics.ts';
 import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
 import { UploadSpool, UploadSpoolFullError, type SpoolSession } from '../http/upload-spool.ts';
 
-// formidable's error codes (formidable/src/FormidableError.js) for the limits set below.
+// formidable's error codes (formidable/src/FormidableError.js): the client hanging up, and the
+// limits set below.
+const FORMIDABLE_ABORTED = 1002;
 const FORMIDABLE_FIELDS_TOO_BIG = 1006;
 const FORMIDABLE_TOO_MANY_FIELDS = 1007;
 const FORMIDABLE_FILES_TOO_BIG = 1009;
@@ -164,6 +167,7 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
   function formError(err: unknown): unknown {
     if (err instanceof UploadSpoolFullError) return uploadSpoolFull();
     const { httpCode: status, code } = err as { httpCode?: unknown; code?: unknown };
+    if (code === FORMIDABLE_ABORTED) return clientClosedRequest();
     if (code === 'ENOSPC') {
       logger.error({ err }, 'no space left for an upload in the temporary directory');
       return uploadSpoolFull();

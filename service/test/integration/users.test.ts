@@ -456,6 +456,12 @@ describe('users (integration)', function () {
         stalled.destroy();
       }
       expect(await waitForSpool((bytes) => bytes === 0)).to.equal(0);
+      // The client that hung up is counted as nginx's 499, not as a server error.
+      const metrics = await (await fetch(`${spooled.url}/metrics`)).text();
+      expect(metrics).to.match(
+        /^http_request_duration_seconds_count\{route="\/user",method="POST",status="499"\} 1$/m,
+      );
+      expect(metrics).not.to.match(/^http_request_duration_seconds_count\{[^}]*status="500"\}/m);
       const email = uniqueEmail();
       const avatar = Buffer.concat([pngImage(), Buffer.alloc(60 * 1024)]);
       const accepted = await post(form({ name: 'N', email }, { bytes: avatar }), spooled.url);

@@ -26,6 +26,11 @@ describe('error mapping', () => {
     });
   });
 
+  it('tells a client that hung up mid-body (raw-body) from a bad request', () => {
+    const aborted = createHttpError(400, 'request aborted', { type: 'request.aborted' });
+    expect(toHttpError(aborted)).to.include({ status: 499, code: 'client_closed_request' });
+  });
+
   it('keeps other client errors, hiding messages not meant for clients', () => {
     const hidden = Object.assign(new Error('secret internals'), { status: 422, expose: false });
     expect(toHttpError(hidden)).to.include({ status: 422, message: 'bad request' });
