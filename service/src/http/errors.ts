@@ -24,7 +24,7 @@ export const unauthorized = (message: string) =>
 export const notFound = (message = 'no such resource') => new HttpError(404, 'not_found', message);
 export const conflict = (message: string) => new HttpError(409, 'conflict', message);
 export const payloadTooLarge = (message: string) =>
-  new HttpError(413, 'payload_too_large', message, { Connection: 'close' });
+  new HttpError(413, 'payload_too_large', message);
 export const unsupportedMediaType = (message: string) =>
   new HttpError(415, 'unsupported_media_type', message);
 export const serviceUnavailable = (code: string, message: string) =>

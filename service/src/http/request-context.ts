@@ -1,10 +1,13 @@
 // Everything every request gets, in one middleware (one async frame on the hot path instead of
 // five): a request id (accepted from X-Request-Id when sane, generated otherwise, always echoed),
-// common security headers, the JSON error boundary, the duration histogram, one access-log line.
+// common security headers, the JSON error boundary (an error answered before the body was read
+// lets the client finish sending: http/refused-body.ts), the duration histogram, one access-log
+// line.
 import { randomUUID } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
 import { renderError, throwIfUnrouted } from './errors.ts';
+import { discardRefusedBody } from './refused-body.ts';
 import { routeTemplate, type Metrics } from './metrics.ts';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -103,6 +106,7 @@ export function requestPipeline(
       throwIfUnrouted(ctx);
     } catch (err) {
       renderError(ctx, err, logger);
+      discardRefusedBody(ctx.req);
     }
     const durationMs = now() - started;
     metrics.requestDuration.observe(routeTemplate(ctx), ctx.method, ctx.status, durationMs / 1000);

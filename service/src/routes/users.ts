@@ -49,13 +49,13 @@ interface UploadedFile {
   size: number;
 }
 
-/** Refused at once, with Connection: close so the client stops sending the rest of the body. */
+/** Refused at once: the rest of the body is discarded, never spooled (http/refused-body.ts). */
 const uploadSpoolFull = () =>
   new HttpError(
     503,
     'upload_capacity',
     'the server is holding as many uploads in progress as it allows, try again shortly',
-    { 'Retry-After': '1', Connection: 'close' },
+    { 'Retry-After': '1' },
   );
 
 const single = <T>(value: T | T[] | undefined): T | undefined =>
