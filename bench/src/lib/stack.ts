@@ -118,7 +118,17 @@ export interface Service {
   env: NodeJS.ProcessEnv;
 }
 
-/** Starts `node dist/main.js` (the build, as `npm start` runs it) on 127.0.0.1. */
+/** The arguments of package.json's "start" (`node <args>`): the image's CMD runs the same. */
+function startArguments(): string[] {
+  const pkg = JSON.parse(readFileSync(join(SERVICE_DIR, 'package.json'), 'utf8')) as {
+    scripts?: { start?: string };
+  };
+  const [bin, ...args] = (pkg.scripts?.start ?? '').split(' ');
+  if (bin !== 'node') throw new Error('service/package.json "start" must be `node <args>`');
+  return args;
+}
+
+/** Starts the build on 127.0.0.1 as `npm start` runs it (`node --max-semi-space-size=… dist/main.js`). */
 export async function startService(options: {
   emulator: Emulator;
   resources: Pick<Resources, 'usersTable' | 'stateTable' | 'bucket'>;
@@ -142,7 +152,7 @@ export async function startService(options: {
     LOG_LEVEL: 'info',
     ...options.env,
   };
-  const started = start(process.execPath, ['dist/main.js'], {
+  const started = start(process.execPath, startArguments(), {
     cwd: SERVICE_DIR,
     env,
     logFile: options.logFile,
