@@ -7,8 +7,8 @@
 // test/unit/v8-flags.test.ts) passes --max-semi-space-size=16. Without it V8 derives the size from
 // the memory it sees: a 64 MiB semi-space (128 MiB of young generation) on a 24 GiB host, and
 // 0.5 MiB in a container limited to 384 MiB, where /status ran 2,442 scavenges in 8 s at half the
-// peak rate, and throughput fell to 0.67 of bare Koa. 16 MiB is the same everywhere: about 200
-// scavenges in that window, 0.76-0.77 of bare Koa in and out of the container, and 32 MiB of
+// peak rate, and throughput fell to 0.67 of bare Koa. 16 MiB is the same everywhere: 208-225
+// scavenges in that window, 0.76-0.81 of bare Koa in and out of the container, and 32 MiB of
 // young generation at most (README, Performance).
 //
 // No allocation-site pretenuring: after an upload or listing burst, V8 decided that objects from

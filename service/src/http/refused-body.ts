@@ -1,5 +1,5 @@
 // An answer given before the request body was read (413 for an oversized avatar, 503 when the
-// upload spool is full, 401 before an upload): the client is still sending. Closing the socket
+// upload spool is full, 401 before POST /update's JSON is read): the client is still sending. Closing the socket
 // at once, as Node does after a `Connection: close` answer, makes the kernel reset the connection
 // when more of the body arrives, and the reset can reach the client before it has read the
 // answer: it sees EPIPE or ECONNRESET instead of the JSON error. So the rest of the body is read
