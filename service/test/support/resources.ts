@@ -1,27 +1,15 @@
-// The tables and bucket of a test run. Created from service/schema/dynamodb-tables.json (the
-// key schema Terraform declares too), with unique names so runs never share data; or, when
-// USERS_TABLE, STATE_TABLE and AVATARS_BUCKET are set (e.g. created by Terraform), those are
-// used as they are after their key schema is checked against the same file.
-import { randomBytes } from 'node:crypto';
+// The tables and bucket of a test run, with AWS clients for them: the ones Terraform made on the
+// run's emulator, or the ones named by USERS_TABLE, STATE_TABLE and AVATARS_BUCKET (see
+// emulator.ts). Their key schema is checked against service/schema/dynamodb-tables.json first.
 import { readFileSync } from 'node:fs';
 import {
-  CreateTableCommand,
-  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
-  waitUntilTableExists,
   type KeySchemaElement,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
-import {
-  CreateBucketCommand,
-  DeleteBucketCommand,
-  DeleteObjectsCommand,
-  ListObjectsV2Command,
-  type S3Client,
-} from '@aws-sdk/client-s3';
 import { createAwsClients, type AwsClients } from '../../src/aws/clients.ts';
-import { emulator, type Emulator } from './emulator.ts';
+import { emulator, provisionedResources, type Emulator } from './emulator.ts';
 
 interface KeyAttribute {
   name: string;
@@ -62,7 +50,7 @@ export interface TestResources {
   stateTable: string;
   bucket: string;
   clients: AwsClients;
-  /** Deletes what this run created (nothing when the resources were given). */
+  /** Releases the clients; the tables and bucket live as long as the run's emulator. */
   dispose(): Promise<void>;
 }
 
@@ -86,85 +74,29 @@ async function assertKeySchema(db: DynamoDBClient, table: string, schema: TableS
   }
 }
 
-export async function emptyBucket(s3: S3Client, bucket: string): Promise<void> {
-  for (;;) {
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-    const keys = (listed.Contents ?? []).flatMap((object) =>
-      object.Key ? [{ Key: object.Key }] : [],
-    );
-    if (keys.length === 0) return;
-    await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys } }));
-  }
-}
-
 /** AWS SDK timeouts of the tests' clients: generous, an emulator under parallel load is slow. */
 export const TEST_AWS_TIMEOUTS = { AWS_CONNECT_TIMEOUT_MS: 2000, AWS_REQUEST_TIMEOUT_MS: 15000 };
 
 export async function createTestResources(): Promise<TestResources> {
   const emu = await emulator();
-  const region = emu.region;
+  const names = await provisionedResources();
   const clients = createAwsClients({
-    AWS_REGION: region,
+    AWS_REGION: emu.region,
     AWS_ENDPOINT_URL: emu.endpoint,
     S3_PUBLIC_ENDPOINT: undefined,
     ...TEST_AWS_TIMEOUTS,
   });
   const schemas = tableSchemas();
-  const given = {
-    users: process.env.USERS_TABLE,
-    state: process.env.STATE_TABLE,
-    bucket: process.env.AVATARS_BUCKET,
-  };
-  if (given.users && given.state && given.bucket) {
-    await assertKeySchema(clients.dynamoBase, given.users, schemas.users);
-    await assertKeySchema(clients.dynamoBase, given.state, schemas.state);
-    return {
-      emulator: emu,
-      region,
-      usersTable: given.users,
-      stateTable: given.state,
-      bucket: given.bucket,
-      clients,
-      dispose: () => {
-        clients.destroy();
-        return Promise.resolve();
-      },
-    };
-  }
-
-  const suffix = randomBytes(4).toString('hex');
-  const usersTable = `test-users-${suffix}`;
-  const stateTable = `test-state-${suffix}`;
-  const bucket = `test-avatars-${suffix}`;
-  const db = clients.dynamoBase;
-  for (const [name, schema] of [
-    [usersTable, schemas.users],
-    [stateTable, schemas.state],
-  ] as const) {
-    await db.send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: 'PAY_PER_REQUEST',
-        ...keySchemaOf(schema),
-      }),
-    );
-    await waitUntilTableExists({ client: db, maxWaitTime: 60 }, { TableName: name });
-  }
-  await clients.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await assertKeySchema(clients.dynamoBase, names.usersTable, schemas.users);
+  await assertKeySchema(clients.dynamoBase, names.stateTable, schemas.state);
   return {
     emulator: emu,
-    region,
-    usersTable,
-    stateTable,
-    bucket,
+    region: emu.region,
+    ...names,
     clients,
-    async dispose() {
-      await emptyBucket(clients.s3, bucket).catch(() => undefined);
-      await clients.s3.send(new DeleteBucketCommand({ Bucket: bucket })).catch(() => undefined);
-      for (const name of [usersTable, stateTable]) {
-        await db.send(new DeleteTableCommand({ TableName: name })).catch(() => undefined);
-      }
+    dispose: () => {
       clients.destroy();
+      return Promise.resolve();
     },
   };
 }
