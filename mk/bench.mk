@@ -27,6 +27,17 @@ chaos: bench-deps service-build ## Failure scenarios: emulator outage, interrupt
 fuzz: bench-deps service-build ## schemathesis (all checks) against /openapi.json of the running service, 1,000+ requests
 	cd $(BENCH) && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" SCHEMATHESIS_BIN="$(SCHEMATHESIS_BIN)" node src/fuzz.ts
 
+# A real browser against a running API (make up, or any URL): Swagger UI posts a user with a PNG
+# avatar and the avatar_url it shows is opened. Screenshots go to reports/browser/. The API is
+# BROWSER_BASE_URL, else BASE_URL from the environment, else the stack's port (API_PORT of
+# mk/stack.mk, read when the recipe runs).
+BROWSER_BASE_URL ?= $(or $(BASE_URL),http://localhost:$(or $(API_PORT),8080))
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: browser-check
+browser-check: bench-deps ## A real browser (headless Chromium) posts a user through /swagger and opens its avatar (BASE_URL)
+	cd $(BENCH) && $(NODE_PATH_ENV) BASE_URL="$(BROWSER_BASE_URL)" CHROMIUM="$(CHROMIUM)" node src/browser-check.ts
+
 .PHONY: bench-typecheck
 bench-typecheck: bench-deps ## TypeScript check of the bench harness
 	cd $(BENCH) && $(NODE_PATH_ENV) npm run --silent typecheck
