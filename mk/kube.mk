@@ -14,6 +14,8 @@ KUBECTL ?= kubectl
 # The image of `make image` (mk/image.mk defines the same defaults): name:<service version>.
 IMAGE_NAME ?= sre-kit-api
 IMAGE ?= $(IMAGE_NAME):$(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' $(SERVICE)/package.json)
+# The node image: the pinned official one of versions.env (KIND_NODE_IMAGE). Another one built
+# for KIND_VERSION can be given on the command line: make kind-up KIND_NODE_IMAGE=...
 # The emulator of the local stack, as the pods reach it on the `kind` network. Empty: the running
 # emulator container of compose project sre-kit (sre-kit-localstack-1 or sre-kit-moto-1).
 EMULATOR_CONTAINER ?=
@@ -51,7 +53,7 @@ kind-up: ## Create the kind cluster (idempotent) and link the local stack's emul
 	@if $(KIND) get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)'; then \
 	  echo "kind cluster '$(KIND_CLUSTER)' exists"; \
 	else \
-	  $(KIND) create cluster --name $(KIND_CLUSTER) --config $(KIND_CONFIG) --wait 180s; \
+	  $(KIND) create cluster --name $(KIND_CLUSTER) --config $(KIND_CONFIG) --image $(KIND_NODE_IMAGE) --wait 180s; \
 	fi
 	@$(KUBECTL) --context $(KUBE_CONTEXT) wait --for=condition=Ready nodes --all --timeout=120s >/dev/null
 	@if EMULATOR_CONTAINER=$(EMULATOR_CONTAINER) $(ROOT)/deploy/kind/emulator-link.sh name >/dev/null 2>&1; then \
@@ -97,6 +99,18 @@ deploy-kind: kind-preflight kind-load ## Install/upgrade the chart on kind (valu
 	     $(KUBECTL) --context $(KUBE_CONTEXT) -n $(HELM_NAMESPACE) describe pods -l app.kubernetes.io/instance=$(HELM_RELEASE) | tail -n 30 >&2; exit 1; }
 	$(HELM) test $(HELM_RELEASE) --kube-context $(KUBE_CONTEXT) --namespace $(HELM_NAMESPACE) --logs --timeout 2m
 	@echo "sre-kit on kind: http://localhost:$(KIND_NODE_PORT)/status"
+
+# The API's Deployment(s) of the release, as kubectl names them (deployment.apps/<name>).
+KIND_DEPLOYMENTS = $$($(KUBECTL) --context $(KUBE_CONTEXT) -n $(HELM_NAMESPACE) get deployment -l app.kubernetes.io/instance=$(HELM_RELEASE) -o name)
+
+.PHONY: kind-rollout-check
+kind-rollout-check: bench-deps ## Rolling restart on kind under light load (20 req/s on the NodePort): fails if one request is lost
+	$(call require_tool,$(KUBECTL),kubectl,install it: https://kubernetes.io/docs/tasks/tools/)
+	$(require_cluster)
+	cd $(BENCH) && $(NODE_PATH_ENV) BASE_URL=http://127.0.0.1:$(KIND_NODE_PORT) node src/under-load.ts -- bash -c \
+	  'set -e; for d in $(KIND_DEPLOYMENTS); do \
+	     $(KUBECTL) --context $(KUBE_CONTEXT) -n $(HELM_NAMESPACE) rollout restart "$$d"; \
+	     $(KUBECTL) --context $(KUBE_CONTEXT) -n $(HELM_NAMESPACE) rollout status "$$d" --timeout 5m; done'
 
 .PHONY: kind-down
 kind-down: ## Delete the kind cluster
