@@ -68,9 +68,17 @@ describe('GitHub workflows', () => {
 
   describe('make targets', () => {
     const targets = makeTargets();
-    const calls = scripts.flatMap(({ where, step }) =>
-      makeCalls(step.run!).map((target) => ({ where, target })),
-    );
+    // A step's own make calls, and those of the repository scripts it runs (a journey script
+    // calls the same targets as a user).
+    const calls = scripts.flatMap(({ where, step }) => [
+      ...makeCalls(step.run!).map((target) => ({ where, target })),
+      ...scriptsRun(step.run!).flatMap((path) =>
+        makeCalls(withoutComments(read(path))).map((target) => ({
+          where: `${where} via ${path}`,
+          target,
+        })),
+      ),
+    ]);
 
     it('the make database is read', () => {
       expect(targets).to.include.members(['help', 'test', 'lint', 'up', 'print-image']);
@@ -296,6 +304,15 @@ function makeTargets(): Set<string> {
 
 // The targets of each `make ...` command in a shell script: words that are neither options nor
 // VAR=value assignments, up to the end of the command.
+function withoutComments(shell: string): string {
+  return shell.replace(/(^|\s)#.*$/gm, '$1');
+}
+
+/** The repository scripts (scripts/...) a step's run text starts. */
+function scriptsRun(script: string): string[] {
+  return [...script.matchAll(/(?:^|[\s;&|(])(?:\.\/)?(scripts\/[\w./-]+\.sh)/gm)].map((m) => m[1]!);
+}
+
 function makeCalls(script: string): string[] {
   const targets: string[] = [];
   const joined = script.replace(/\\\n/g, ' ');
@@ -304,7 +321,7 @@ function makeCalls(script: string): string[] {
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!.replace(/^["']|["']$/g, '');
       if (['-C', '-f', '-j', '-l', '-o', '-W', '-I'].includes(word)) i++;
-      else if (!word.startsWith('-') && !word.includes('=')) targets.push(word);
+      else if (!/^[-$]/.test(word) && !word.includes('=')) targets.push(word);
     }
   }
   return targets;
