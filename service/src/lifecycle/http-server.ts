@@ -1,8 +1,9 @@
 // The HTTP server around the Koa app, with timeouts that cut off slow clients, and a graceful
-// shutdown: readiness turns 503, the listener closes, idle keep-alive connections close, in-flight
-// requests finish, and whatever is still open after the timeout is cut.
+// shutdown: readiness turns 503, the listener closes, every response tells its keep-alive client
+// to reconnect elsewhere, in-flight requests finish, idle connections end at their keep-alive
+// timeout, and whatever is still open after the shutdown timeout is cut.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import type Koa from 'koa';
 import type { Lifecycle } from '../app-dependencies.ts';
 
@@ -74,11 +75,15 @@ export async function startHttpServer(
           resolve(false);
         }, timeoutMs);
         timer.unref();
-        server.close(() => {
+        // Stop accepting connections, and nothing more. http.Server#close() would also close
+        // every idle keep-alive connection at once, and a client writing its next request on one
+        // of them at that moment gets a connection reset instead of an answer (Node's http.Agent
+        // does not retry it). An idle connection ends instead with its next response, which
+        // carries Connection: close, or at its keep-alive timeout, as it would without shutdown.
+        NetServer.prototype.close.call(server, () => {
           clearTimeout(timer);
           resolve(true);
         });
-        server.closeIdleConnections();
       });
       return shutdown;
     },
