@@ -100,17 +100,12 @@ deploy-kind: kind-preflight kind-load ## Install/upgrade the chart on kind (valu
 	$(HELM) test $(HELM_RELEASE) --kube-context $(KUBE_CONTEXT) --namespace $(HELM_NAMESPACE) --logs --timeout 2m
 	@echo "sre-kit on kind: http://localhost:$(KIND_NODE_PORT)/status"
 
-# The API's Deployment(s) of the release, as kubectl names them (deployment.apps/<name>).
-KIND_DEPLOYMENTS = $$($(KUBECTL) --context $(KUBE_CONTEXT) -n $(HELM_NAMESPACE) get deployment -l app.kubernetes.io/instance=$(HELM_RELEASE) -o name)
-
 .PHONY: kind-rollout-check
 kind-rollout-check: bench-deps ## Rolling restart on kind under light load (20 req/s on the NodePort): fails if one request is lost
 	$(call require_tool,$(KUBECTL),kubectl,install it: https://kubernetes.io/docs/tasks/tools/)
 	$(require_cluster)
-	cd $(BENCH) && $(NODE_PATH_ENV) BASE_URL=http://127.0.0.1:$(KIND_NODE_PORT) node src/under-load.ts -- bash -c \
-	  'set -e; for d in $(KIND_DEPLOYMENTS); do \
-	     $(KUBECTL) --context $(KUBE_CONTEXT) -n $(HELM_NAMESPACE) rollout restart "$$d"; \
-	     $(KUBECTL) --context $(KUBE_CONTEXT) -n $(HELM_NAMESPACE) rollout status "$$d" --timeout 5m; done'
+	cd $(BENCH) && $(NODE_PATH_ENV) BASE_URL=http://127.0.0.1:$(KIND_NODE_PORT) node src/under-load.ts -- \
+	  $(ROOT)/deploy/kind/rollout-restart.sh $(KUBE_CONTEXT) $(HELM_NAMESPACE) $(HELM_RELEASE)
 
 .PHONY: kind-down
 kind-down: ## Delete the kind cluster
