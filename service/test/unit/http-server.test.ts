@@ -28,17 +28,18 @@ function get(port: number, agent: Agent): Promise<Answer> {
   });
 }
 
+/** The server of the service around an app that answers 200 "ok". */
+function startOkServer(): ReturnType<typeof startHttpServer> {
+  const koa = new Koa();
+  koa.use((ctx) => {
+    ctx.body = 'ok';
+  });
+  return startHttpServer(koa, { port: 0, host: '127.0.0.1', state: shutdownState() });
+}
+
 describe('graceful shutdown and keep-alive clients', () => {
   it('answers a request sent on an idle keep-alive connection as shutdown starts, then closes it', async () => {
-    const koa = new Koa();
-    koa.use((ctx) => {
-      ctx.body = 'ok';
-    });
-    const running = await startHttpServer(koa, {
-      port: 0,
-      host: '127.0.0.1',
-      state: shutdownState(),
-    });
+    const running = await startOkServer();
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const first = await get(running.port, agent);
@@ -59,15 +60,7 @@ describe('graceful shutdown and keep-alive clients', () => {
   });
 
   it('refuses new connections once shutdown started', async () => {
-    const koa = new Koa();
-    koa.use((ctx) => {
-      ctx.body = 'ok';
-    });
-    const running = await startHttpServer(koa, {
-      port: 0,
-      host: '127.0.0.1',
-      state: shutdownState(),
-    });
+    const running = await startOkServer();
     await running.shutdown(1000);
     const agent = new Agent({ keepAlive: false });
     const refused = await get(running.port, agent).then(
