@@ -2,14 +2,9 @@
 // presigned GET URLs built for the endpoint a browser can reach.
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ImageType } from '../domain/image-type.ts';
+import { AvatarUrlSigner } from './avatar-url-signer.ts';
 
 export interface AvatarStoreOptions {
   /** Clock in milliseconds, for the presigned-URL cache. */
@@ -34,12 +29,14 @@ const PRESIGN_CACHE_SIZE = 10_000;
 export class AvatarStore {
   readonly #options: AvatarStoreOptions;
   readonly #now: () => number;
-  // Signing costs far more than a lookup (the SDK resolves S3's endpoint rules on every call):
-  // a page of 100 users would otherwise spend most of its time signing.
+  readonly #signer: AvatarUrlSigner;
+  // A signature (two HMAC chains and a SHA-256) costs far more than a lookup: the users a client
+  // pages through again are answered from here.
   readonly #presigned = new Map<string, { url: string; signedAt: number }>();
   constructor(options: AvatarStoreOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#signer = new AvatarUrlSigner(options.s3Public, options.bucket);
   }
 
   newKey(type: ImageType): string {
@@ -84,11 +81,7 @@ export class AvatarStore {
     const cacheKey = `${String(ttlSeconds)} ${key}`;
     const cached = this.#presigned.get(cacheKey);
     if (cached && now - cached.signedAt < (ttlSeconds * 1000) / 2) return cached.url;
-    const url = await getSignedUrl(
-      this.#options.s3Public,
-      new GetObjectCommand({ Bucket: this.#options.bucket, Key: key }),
-      { expiresIn: ttlSeconds, signingDate: new Date(now) },
-    );
+    const url = await this.#signer.sign(key, ttlSeconds, new Date(now));
     this.#presigned.delete(cacheKey);
     this.#presigned.set(cacheKey, { url, signedAt: now });
     if (this.#presigned.size > PRESIGN_CACHE_SIZE) {
