@@ -77,28 +77,37 @@ export class UsersRepository {
     }
   }
 
-  /** One page of at most `limit` items; reads no more of the table than that. */
-  async page(limit: number, startKey: Record<string, string> | undefined): Promise<UserPage> {
+  /**
+   * One page of at most `limit` items; reads no more of the table than that. Aborting `signal`
+   * cancels the read in flight.
+   */
+  async page(
+    limit: number,
+    startKey: Record<string, string> | undefined,
+    signal?: AbortSignal,
+  ): Promise<UserPage> {
     const result = await this.#db.send(
       new ScanCommand({
         TableName: this.#table,
         Limit: limit,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
+      signal ? { abortSignal: signal } : {},
     );
     const last = result.LastEvaluatedKey as Record<string, string> | undefined;
     return { items: (result.Items ?? []) as UserItem[], nextKey: last };
   }
 
-  /** Every user, read page by page (GET /users without ?limit, as the brief has it). */
-  async all(): Promise<UserItem[]> {
-    const users: UserItem[] = [];
+  /**
+   * Every user, a page of at most `pageSize` at a time, each page read only when the previous one
+   * was taken (GET /users without ?limit streams these).
+   */
+  async *pages(pageSize: number, signal?: AbortSignal): AsyncGenerator<UserItem[]> {
     let startKey: Record<string, string> | undefined;
     do {
-      const page = await this.page(1000, startKey);
-      users.push(...page.items);
+      const page = await this.page(pageSize, startKey, signal);
+      if (page.items.length > 0) yield page.items;
       startKey = page.nextKey;
     } while (startKey);
-    return users;
   }
 }

@@ -154,6 +154,10 @@ export function openApiDocument(version: string) {
           tags: ['users'],
           operationId: 'listUsers',
           summary: 'Users; with ?limit, one page and a Link rel="next" header when more exist',
+          description:
+            'Without ?limit every user, streamed page by page. A failure after the first page ' +
+            'ends the response early (the chunked body has no final chunk and the array no ' +
+            'closing bracket): a client sees a transfer error, never a shorter list.',
           parameters: [
             limitParameter(`Page size (1-${MAX_PAGE_SIZE}); without it, every user`),
             cursorParameter,

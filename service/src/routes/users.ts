@@ -25,6 +25,7 @@ import {
 import { exposeGauge } from '../http/metrics.ts';
 import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
 import { UploadSpool, UploadSpoolFullError, type SpoolSession } from '../http/upload-spool.ts';
+import { usersListing } from './users-listing.ts';
 
 // formidable's error codes (formidable/src/FormidableError.js): the client hanging up, and the
 // limits set below.
@@ -108,14 +109,14 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
         : user.avatar_url;
     return { avatar_url: avatarUrl, email: user.email, name: user.name };
   }
+  const streamAllUsers = usersListing({ users, present, logger, metrics: deps.metrics });
 
   router.get('/users', async (ctx) => {
     const limit = parseLimit(ctx.query.limit, undefined);
     const cursor = decodeCursor(ctx.query.cursor, USER_KEY_FIELDS);
     if (limit === undefined) {
       if (cursor) throw validationFailed('cursor: only valid together with limit');
-      const all = await users.all().catch(dynamoFailed);
-      ctx.body = await Promise.all(all.map(present));
+      await streamAllUsers(ctx);
       return;
     }
     const page = await users.page(limit, cursor).catch(dynamoFailed);

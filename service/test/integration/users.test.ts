@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { expect } from 'chai';
@@ -381,6 +381,199 @@ describe('users (integration)', function () {
     }
     expect(new Set(seen).size).to.equal(seen.length);
     expect(seen.sort()).to.deep.equal(all.sort());
+  });
+
+  describe('GET /users without ?limit (streamed)', () => {
+    const metricsOf = async (base: string) => (await fetch(`${base}/metrics`)).text();
+    const abortedCount = (metrics: string, cause: string) =>
+      Number(
+        new RegExp(`^users_listing_aborted_total\\{cause="${cause}"\\} (\\d+)$`, 'm').exec(
+          metrics,
+        )?.[1] ?? 0,
+      );
+    /** The real table, read in pages of `size`; `onPage` runs before each read. */
+    const pagedUsers = (size: number, onPage: (startKey: unknown) => Promise<void> | void) => {
+      class SmallPages extends UsersRepository {
+        override async page(
+          limit: number,
+          startKey: Record<string, string> | undefined,
+          signal?: AbortSignal,
+        ) {
+          await onPage(startKey);
+          return super.page(limit, startKey, signal);
+        }
+        override pages(_pageSize: number, signal?: AbortSignal) {
+          return super.pages(size, signal);
+        }
+      }
+      return new SmallPages(suite.resources.clients.dynamo, suite.resources.usersTable);
+    };
+    before(async () => {
+      for (let i = 0; i < 5; i++) {
+        const response = await post(
+          form({ name: `stream ${i}`, email: uniqueEmail() }, { bytes: pngImage() }),
+        );
+        expect(response.status).to.equal(201);
+      }
+    });
+
+    it('writes every user, page by page, as the bytes of one JSON array', async () => {
+      let reads = 0;
+      const paged = await startTestApp(suite.resources, () => ({
+        users: pagedUsers(2, () => {
+          reads++;
+        }),
+      }));
+      try {
+        const response = await fetch(`${paged.url}/users`);
+        expect(response.status).to.equal(200);
+        expect(response.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+        expect(response.headers.get('transfer-encoding')).to.equal('chunked');
+        const text = await response.text();
+        const users = JSON.parse(text) as User[];
+        expect(text).to.equal(JSON.stringify(users));
+        const stored = await suite.resources.clients.dynamo.send(
+          new ScanCommand({ TableName: suite.resources.usersTable, Select: 'COUNT' }),
+        );
+        expect(users).to.have.length(stored.Count ?? -1);
+        expect(reads).to.be.at.least(Math.ceil(users.length / 2));
+        expect(new Set(users.map((user) => user.email)).size).to.equal(users.length);
+        for (const user of users) {
+          expect(Object.keys(user)).to.deep.equal(['avatar_url', 'email', 'name']);
+        }
+        const avatar = await fetch(users[0]?.avatar_url ?? '');
+        expect(avatar.status).to.equal(200);
+      } finally {
+        await paged.close();
+      }
+    });
+
+    it('answers 503 with a JSON error when the first page cannot be read', async () => {
+      const broken = await startTestApp(suite.resources, () => ({
+        users: new UsersRepository(
+          suite.resources.clients.dynamo,
+          `${suite.resources.usersTable}-missing`,
+        ),
+      }));
+      try {
+        const response = await fetch(`${broken.url}/users`);
+        expect(response.status).to.equal(503);
+        expect((await errorOf(response)).code).to.equal('dependency_unavailable');
+      } finally {
+        await broken.close();
+      }
+    });
+
+    it('ends the response truncated when the table fails after the first page, and counts it', async () => {
+      // Past the first page, reads go to a port where nothing listens: DynamoDB is gone.
+      const gone = createServer();
+      await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+      const deadPort = (gone.address() as AddressInfo).port;
+      await new Promise((resolve) => gone.close(resolve));
+      const dead = createAwsClients({
+        AWS_REGION: suite.resources.region,
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${deadPort}`,
+        S3_PUBLIC_ENDPOINT: undefined,
+        AWS_CONNECT_TIMEOUT_MS: 300,
+        AWS_REQUEST_TIMEOUT_MS: 300,
+      });
+      class DiesAfterFirstPage extends UsersRepository {
+        override page(
+          limit: number,
+          startKey: Record<string, string> | undefined,
+          signal?: AbortSignal,
+        ) {
+          if (!startKey) return super.page(limit, startKey, signal);
+          return new UsersRepository(dead.dynamo, suite.resources.usersTable).page(
+            limit,
+            startKey,
+            signal,
+          );
+        }
+        override pages(_pageSize: number, signal?: AbortSignal) {
+          return super.pages(2, signal);
+        }
+      }
+      const failing = await startTestApp(suite.resources, () => ({
+        users: new DiesAfterFirstPage(suite.resources.clients.dynamo, suite.resources.usersTable),
+      }));
+      try {
+        const { status, body, error } = await new Promise<{
+          status: number;
+          body: string;
+          error: string;
+        }>((resolve) => {
+          request(`${failing.url}/users`, (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (body += chunk));
+            res.on('error', (err) => {
+              resolve({ status: res.statusCode ?? 0, body, error: err.message });
+            });
+            res.on('end', () => {
+              resolve({ status: res.statusCode ?? 0, body, error: '' });
+            });
+          }).end();
+        });
+        expect(status).to.equal(200);
+        expect(error).to.equal('aborted');
+        expect(body.startsWith('[{"avatar_url":')).to.equal(true);
+        expect(() => JSON.parse(body) as unknown).to.throw(SyntaxError);
+        // fetch, too, refuses the body instead of handing out a short list.
+        const second = await fetch(`${failing.url}/users`);
+        expect(second.status).to.equal(200);
+        const failure = await second.text().then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(failure).to.be.instanceOf(TypeError);
+        const metrics = await metricsOf(failing.url);
+        expect(abortedCount(metrics, 'dependency_failed')).to.equal(2);
+        expect(abortedCount(metrics, 'client_closed')).to.equal(0);
+      } finally {
+        await failing.close();
+        dead.destroy();
+      }
+    });
+
+    it('stops reading the table when the client goes away', async function () {
+      this.timeout(20_000);
+      let reads = 0;
+      class SlowPages extends UsersRepository {
+        override async page(
+          limit: number,
+          startKey: Record<string, string> | undefined,
+          signal?: AbortSignal,
+        ) {
+          reads++;
+          // A slow table: each read after the first takes 200 ms more.
+          if (startKey) await new Promise((resolve) => setTimeout(resolve, 200));
+          return super.page(limit, startKey, signal);
+        }
+        override pages(_pageSize: number, signal?: AbortSignal) {
+          return super.pages(1, signal);
+        }
+      }
+      const slow = await startTestApp(suite.resources, () => ({
+        users: new SlowPages(suite.resources.clients.dynamo, suite.resources.usersTable),
+      }));
+      try {
+        const client = new AbortController();
+        const response = await fetch(`${slow.url}/users`, { signal: client.signal });
+        expect(response.status).to.equal(200);
+        const reader = response.body?.getReader();
+        expect((await reader?.read())?.done).to.equal(false);
+        client.abort();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const readsAfterAbort = reads;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        expect(reads).to.equal(readsAfterAbort);
+        expect(reads).to.be.below(5);
+        expect(abortedCount(await metricsOf(slow.url), 'client_closed')).to.equal(1);
+      } finally {
+        await slow.close();
+      }
+    });
   });
 
   it('answers 400 for a bad limit or cursor', async () => {
