@@ -32,6 +32,7 @@ import {
 } from './lib/stack.ts';
 import { openLoop, type OpenLoopResult } from './lib/open-loop.ts';
 import { formBody, MULTIPART_TYPE, pngOfSize, postUser } from './lib/upload.ts';
+import { listAllUsers, seedUsersTable, type Listing } from './lib/large-listing.ts';
 
 const CHECK = process.argv.includes('--check');
 const seconds = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -39,12 +40,19 @@ const DURATION = seconds('BENCH_DURATION', CHECK ? 3 : 8);
 const STATUS_ROUNDS = seconds('BENCH_ROUNDS', CHECK ? 5 : 3);
 const CONNECTIONS = seconds('BENCH_CONNECTIONS', 32);
 const SEED_USERS = seconds('BENCH_SEED_USERS', 1000);
+const LARGE_TABLE_USERS = seconds('BENCH_LARGE_USERS', 100_000);
+const CONCURRENT_LISTINGS = 8;
 const CHECK_MIN_RATIO = 0.7;
 const TARGETS = {
   statusRatio: 0.85,
   halfRateP99Ms: 10,
   peakRssMiB: 150,
   uploadRssDeltaMiB: 60,
+  listingRssRiseMiB: 64,
+  /** The chart's memory limit. */
+  concurrentListingsPeakMiB: 512,
+  presignedCpuUsPerUser: 30,
+  publicCpuUsPerUser: 10,
 };
 
 interface Row {
@@ -467,6 +475,7 @@ async function main(): Promise<void> {
   log(
     `RSS after start by GeoIP setting: ${geoip.map((g) => `${g.label}: ${g.idleRssMiB} MiB`).join('; ')}`,
   );
+  const large = await measureLargeListings(emulator);
   await stopEmulator(emulator);
 
   const targets = [
@@ -495,6 +504,36 @@ async function main(): Promise<void> {
       pass: bigUploads.rssDeltaMiB < TARGETS.uploadRssDeltaMiB && bigUploads.created === 20,
     },
     {
+      name: `RSS rise for one listing of ${large.users} users (presigned)`,
+      measured: `${large.presigned.single.rssRiseMiB} MiB`,
+      limit: `< ${TARGETS.listingRssRiseMiB} MiB`,
+      pass:
+        large.presigned.single.rssRiseMiB < TARGETS.listingRssRiseMiB &&
+        large.presigned.single.listing.users === large.users,
+    },
+    {
+      name: `peak RSS for ${CONCURRENT_LISTINGS} concurrent listings, none failed`,
+      measured: `${large.concurrent.peakRssMiB} MiB, ${large.concurrent.complete}/${CONCURRENT_LISTINGS} complete`,
+      limit: `< ${TARGETS.concurrentListingsPeakMiB} MiB`,
+      pass:
+        large.concurrent.peakRssMiB < TARGETS.concurrentListingsPeakMiB &&
+        large.concurrent.complete === CONCURRENT_LISTINGS,
+    },
+    {
+      name: 'service CPU per listed user, presigned',
+      measured: `${large.presigned.single.cpuUsPerUser} µs`,
+      limit: `< ${TARGETS.presignedCpuUsPerUser} µs`,
+      pass: large.presigned.single.cpuUsPerUser < TARGETS.presignedCpuUsPerUser,
+    },
+    {
+      name: 'service CPU per listed user, public',
+      measured: `${large.public.single.cpuUsPerUser} µs`,
+      limit: `< ${TARGETS.publicCpuUsPerUser} µs`,
+      pass:
+        large.public.single.cpuUsPerUser < TARGETS.publicCpuUsPerUser &&
+        large.public.single.listing.users === large.users,
+    },
+    {
       name: 'no errors in any run',
       measured: rows.reduce((sum, r) => sum + r.errors, 0),
       limit: '0',
@@ -513,6 +552,7 @@ async function main(): Promise<void> {
     peakRssMiB: peakRunMiB,
     idleRssMiB: mib(idleRss.rssKiB),
     geoip,
+    largeListings: large,
     consistency: {
       users: check.users,
       objects: check.objects,
@@ -551,6 +591,7 @@ function renderMarkdown(report: {
   peakRssMiB: number;
   idleRssMiB: number;
   geoip: { label: string; idleRssMiB: number }[];
+  largeListings: LargeListings;
   targets: { name: string; measured: string | number; limit: string; pass: boolean }[];
 }): string {
   const e = report.environment;
@@ -571,6 +612,7 @@ function renderMarkdown(report: {
     `- Service RSS: ${report.idleRssMiB} MiB right after start, ${report.peakRssMiB} MiB peak during the run; ` +
       `after the load runs (from /metrics) V8 heap ${report.heapAfterLoad.heapUsedMiB} MiB used of ${report.heapAfterLoad.heapTotalMiB} MiB, external ${report.heapAfterLoad.externalMiB} MiB. ` +
       `After start by GeoIP database: ${report.geoip.map((g) => `${g.label} ${g.idleRssMiB} MiB`).join('; ')}.`,
+    ...largeListingLines(report.largeListings),
     '',
     '| Target | Measured | Limit | Result |',
     '| --- | ---: | ---: | --- |',
@@ -580,6 +622,149 @@ function renderMarkdown(report: {
     '',
   ];
   return lines.join('\n');
+}
+
+interface SingleListing {
+  listing: Listing;
+  rssBeforeMiB: number;
+  rssPeakMiB: number;
+  rssRiseMiB: number;
+  cpuUsPerUser: number;
+}
+
+interface LargeListings {
+  users: number;
+  seedSeconds: number;
+  presigned: { single: SingleListing; rounds: SingleListing[]; limit100CpuUs: number };
+  public: { single: SingleListing; rounds: SingleListing[] };
+  concurrent: {
+    count: number;
+    complete: number;
+    statuses: (number | string)[];
+    seconds: number;
+    rssBeforeMiB: number;
+    peakRssMiB: number;
+  };
+}
+
+/** One full listing: its RSS rise over what the process held before, and CPU per listed user. */
+async function singleListing(service: { url: string; pid: number }): Promise<SingleListing> {
+  const before = memory(service.pid).rssKiB;
+  const exact = resetPeak(service.pid);
+  const sampler = sampleRss(service.pid, 10);
+  const cpuBefore = cpuSeconds(service.pid);
+  const listing = await listAllUsers(service.url);
+  const cpu = cpuSeconds(service.pid) - cpuBefore;
+  const sampled = sampler.stop();
+  const peak = exact ? Math.max(memory(service.pid).hwmKiB, sampled) : sampled;
+  return {
+    listing,
+    rssBeforeMiB: mib(before),
+    rssPeakMiB: mib(peak),
+    rssRiseMiB: mib(peak - before),
+    cpuUsPerUser: round1((cpu * 1e6) / Math.max(1, listing.users ?? 0)),
+  };
+}
+
+const describeListing = (label: string, s: SingleListing) =>
+  `${label}: ${s.listing.status} ${s.listing.users ?? `not a complete array (${s.listing.error ?? 'unparsable'})`} users, ` +
+  `${round1(s.listing.bytes / 1048576)} MiB in ${s.listing.seconds} s; RSS ${s.rssBeforeMiB} -> ${s.rssPeakMiB} MiB (+${s.rssRiseMiB}); ` +
+  `service CPU ${s.cpuUsPerUser} µs per user`;
+
+/**
+ * A table of LARGE_TABLE_USERS users (batch writes), listed in full by the service in each avatar
+ * URL mode: one listing at a time (RSS rise, CPU per user, each mode twice), then
+ * CONCURRENT_LISTINGS at once (presigned).
+ */
+async function measureLargeListings(
+  emulator: Awaited<ReturnType<typeof startEmulator>>,
+): Promise<LargeListings> {
+  const resources = await provision(emulator.endpoint, {
+    usersTable: 'bench-users-large',
+    stateTable: 'bench-state-large',
+    bucket: 'bench-avatars-large',
+  });
+  const seed = await seedUsersTable(
+    resources.dynamo,
+    resources.usersTable,
+    LARGE_TABLE_USERS,
+    `${emulator.endpoint}/${resources.bucket}`,
+  );
+  log(`large table: ${LARGE_TABLE_USERS} users written in ${round1(seed.seconds)} s`);
+  const results: Partial<Record<'presigned' | 'public', SingleListing[]>> = {};
+  let limit100CpuUs = 0;
+  let concurrent: LargeListings['concurrent'] | undefined;
+  for (const mode of ['public', 'presigned'] as const) {
+    const service = await startService({
+      emulator,
+      resources,
+      logFile: join(REPORTS, `bench-service-large-${mode}.log`),
+      env: { AVATAR_URL_MODE: mode },
+    });
+    const target = { url: service.url, pid: service.process.pid };
+    // Warm-up (JIT, connections), not recorded.
+    await (await fetch(`${service.url}/users?limit=100`)).arrayBuffer();
+    const runs: SingleListing[] = [];
+    for (let round = 1; round <= 2; round++) {
+      const run = await singleListing(target);
+      log(describeListing(`GET /users, ${mode}, #${round}`, run));
+      runs.push(run);
+    }
+    results[mode] = runs;
+    if (mode === 'presigned') {
+      const cpuBefore = cpuSeconds(service.process.pid);
+      for (let i = 0; i < 20; i++) await (await fetch(`${service.url}/users?limit=100`)).arrayBuffer();
+      limit100CpuUs = Math.round(((cpuSeconds(service.process.pid) - cpuBefore) * 1e6) / 20);
+      await sleep(1000);
+      const before = memory(service.process.pid).rssKiB;
+      const exact = resetPeak(service.process.pid);
+      const sampler = sampleRss(service.process.pid, 10);
+      const started = performance.now();
+      const listings = await Promise.all(
+        Array.from({ length: CONCURRENT_LISTINGS }, () => listAllUsers(service.url)),
+      );
+      const sampled = sampler.stop();
+      const peak = exact ? Math.max(memory(service.process.pid).hwmKiB, sampled) : sampled;
+      concurrent = {
+        count: CONCURRENT_LISTINGS,
+        complete: listings.filter((l) => l.status === 200 && l.users === LARGE_TABLE_USERS).length,
+        statuses: listings.map((l) => l.error ?? l.status),
+        seconds: round1((performance.now() - started) / 1000),
+        rssBeforeMiB: mib(before),
+        peakRssMiB: mib(peak),
+      };
+      log(
+        `${CONCURRENT_LISTINGS} concurrent GET /users, presigned: ${concurrent.complete} complete (${concurrent.statuses.join(', ')}) in ${concurrent.seconds} s; RSS ${concurrent.rssBeforeMiB} -> ${concurrent.peakRssMiB} MiB`,
+      );
+    }
+    await stop(service.process);
+  }
+  // The better of the two rounds: the other engineer's jobs only ever add CPU time.
+  const best = (runs: SingleListing[] | undefined) => {
+    const [first, ...rest] = runs ?? [];
+    if (!first) throw new Error('no listing was measured');
+    return rest.reduce((a, b) => (b.cpuUsPerUser < a.cpuUsPerUser ? b : a), first);
+  };
+  if (!concurrent) throw new Error('the concurrent listings were not measured');
+  return {
+    users: LARGE_TABLE_USERS,
+    seedSeconds: round1(seed.seconds),
+    presigned: { single: best(results.presigned), rounds: results.presigned ?? [], limit100CpuUs },
+    public: { single: best(results.public), rounds: results.public ?? [] },
+    concurrent,
+  };
+}
+
+function largeListingLines(large: LargeListings): string[] {
+  const rounds = (runs: SingleListing[]) => runs.map((r) => r.cpuUsPerUser).join(', ');
+  return [
+    `- \`GET /users\` of ${large.users} users (written with batch writes in ${large.seedSeconds} s), one listing at a time, better of ${large.presigned.rounds.length} rounds ` +
+      `(CPU µs per user in each round: presigned ${rounds(large.presigned.rounds)}; public ${rounds(large.public.rounds)}):`,
+    `  ${describeListing('presigned', large.presigned.single)}.`,
+    `  ${describeListing('public', large.public.single)}.`,
+    `- ${large.concurrent.count} concurrent \`GET /users\` (presigned): ${large.concurrent.complete} complete (${large.concurrent.statuses.join(', ')}) in ${large.concurrent.seconds} s; ` +
+      `RSS ${large.concurrent.rssBeforeMiB} -> ${large.concurrent.peakRssMiB} MiB peak. \`GET /users?limit=100\` on that table (presigned, cache warm): ${large.presigned.limit100CpuUs} µs CPU per request.`,
+  ];
 }
 
 await main();
