@@ -117,6 +117,6 @@ chart-check: kube-tools ## Static checks of the chart: helm lint, kubeconform (1
 	$(ROOT)/scripts/check-chart.sh
 
 .PHONY: chart-pod-check
-chart-pod-check: ## Run $(IMAGE) under Docker exactly as the rendered Deployment runs it, and probe it like the kubelet
+chart-pod-check: bench-deps ## Run $(IMAGE) under Docker exactly as the rendered Deployment runs it, and probe it like the kubelet
 	$(require_docker)
-	$(ROOT)/scripts/pod-equivalent-check.sh $(IMAGE)
+	$(NODE_PATH_ENV) $(ROOT)/scripts/pod-equivalent-check.sh $(IMAGE)

@@ -19,6 +19,9 @@
 #    tmpfs counts in its memory limit); with the emulator stopped, readiness fails (503) while
 #    liveness still passes (an AWS outage must not restart pods); readiness recovers when the
 #    emulator is back; SIGTERM stops the container by itself within terminationGracePeriodSeconds.
+#    Before the outage, GET /users of a large table (POD_CHECK_LISTING_USERS, default 100,000,
+#    written by bench/src/large-listing-check.ts) answers every user and the container is not
+#    OOM-killed.
 # Everything it starts is removed on exit.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -140,7 +143,7 @@ emulator_python() { # args...: run that python inside the emulator container, st
 }
 start_emulator() {
   docker run -d --name "$emulator" --network "$network" --network-alias "$(s emulatorHost)" \
-    "$MOTO_IMAGE" -p "$(s emulatorPort)" >/dev/null
+    --publish "127.0.0.1::$(s emulatorPort)" "$MOTO_IMAGE" -p "$(s emulatorPort)" >/dev/null
   for _ in $(seq 60); do
     emulator_python -c "import urllib.request; urllib.request.urlopen('http://localhost:$(s emulatorPort)/moto-api/')" >/dev/null 2>&1 && break
     sleep 0.5
@@ -250,6 +253,20 @@ code=$(probe_once /metrics 5)
 spooled=$(sed -n 's/^avatar_upload_tmp_bytes //p' "$work/body")
 [[ $code == 200 && $spooled == 0 ]] || fail "GET /metrics -> $code, avatar_upload_tmp_bytes '$spooled', want 0 once the uploads are answered"
 log "ok   20 concurrent ${avatar_max}-byte uploads: $created created, $refused refused with 503 upload_capacity; container still running, not OOM-killed; /tmp spool back to 0"
+
+# GET /users of a large table inside the pod's memory limit: the users are written straight to
+# the emulator's table (bench/src/large-listing-check.ts), then listed once through the app, which
+# must answer every user as one JSON array without being OOM-killed.
+listing_users=${POD_CHECK_LISTING_USERS:-100000}
+emulator_url="http://127.0.0.1:$(docker port "$emulator" "$(s emulatorPort)/tcp" | head -n1 | sed 's/.*://')"
+(cd "$root/bench" && node src/large-listing-check.ts --dynamo "$emulator_url" --region "$(s region)" \
+  --table "$(s usersTable)" --object-url-base "$emulator_url/$(s bucket)" --service "$base" \
+  --users "$listing_users" >"$work/listing.json") \
+  || fail "GET /users of $listing_users users: $(cat "$work/listing.json" 2>/dev/null) $(docker inspect -f 'running={{.State.Running}} oom={{.State.OOMKilled}}' "$app")"
+[[ $(docker inspect -f '{{.State.Running}} {{.State.OOMKilled}}' "$app") == "true false" ]] \
+  || fail "the container did not survive listing $listing_users users: $(docker inspect -f 'running={{.State.Running}} oom={{.State.OOMKilled}}' "$app")"
+peak=$(docker exec "$app" cat /sys/fs/cgroup/memory.peak 2>/dev/null || echo unknown)
+log "ok   GET /users of $listing_users users under the $(s memory) limit: $(cat "$work/listing.json"); container memory.peak $peak bytes, not OOM-killed"
 
 log "stopping the emulator"
 docker stop -t 2 "$emulator" >/dev/null
