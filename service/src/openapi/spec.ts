@@ -157,7 +157,9 @@ export function openApiDocument(version: string) {
           description:
             'Without ?limit every user, streamed page by page. A failure after the first page ' +
             'ends the response early (the chunked body has no final chunk and the array no ' +
-            'closing bracket): a client sees a transfer error, never a shorter list.',
+            'closing bracket): a client sees a transfer error, never a shorter list. Only a ' +
+            'few full listings run at once; one more waits up to 2 s, then gets 503 ' +
+            'listing_capacity with Retry-After.',
           parameters: [
             limitParameter(`Page size (1-${MAX_PAGE_SIZE}); without it, every user`),
             cursorParameter,
