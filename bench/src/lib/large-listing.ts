@@ -56,6 +56,9 @@ export interface Listing {
   seconds: number;
   /** Why the body could not be read in full, if it could not. */
   error?: string;
+  /** For an answer other than 200: the error code of its JSON body, and its Retry-After. */
+  code?: string;
+  retryAfter?: string;
 }
 
 /** One full GET /users: the whole body, parsed as JSON. */
@@ -74,7 +77,12 @@ export async function listAllUsers(baseUrl: string): Promise<Listing> {
     } catch {
       users = undefined;
     }
-    return { status, users, bytes: Buffer.byteLength(text), seconds: seconds() };
+    const listing: Listing = { status, users, bytes: Buffer.byteLength(text), seconds: seconds() };
+    if (status !== 200) {
+      listing.code = errorCode(text);
+      listing.retryAfter = response.headers.get('retry-after') ?? undefined;
+    }
+    return listing;
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause?.message;
     return {
@@ -84,5 +92,14 @@ export async function listAllUsers(baseUrl: string): Promise<Listing> {
       seconds: seconds(),
       error: `${(err as Error).message}${cause ? ` (${cause})` : ''}`,
     };
+  }
+}
+
+function errorCode(text: string): string | undefined {
+  try {
+    const code = (JSON.parse(text) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
   }
 }
