@@ -37,7 +37,6 @@ async function main(): Promise<void> {
   const sdkLog = logger.child({ component: 'aws-sdk' });
   const clients = createAwsClients(config, {
     debug: () => undefined,
-    info: () => undefined,
     warn: (...content) => {
       sdkLog.warn({ detail: content.map(String) }, 'AWS SDK warning');
     },

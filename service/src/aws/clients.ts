@@ -1,7 +1,7 @@
 // AWS SDK clients with the timeouts that make a dead dependency fail fast instead of hanging.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -26,13 +26,27 @@ type AwsSettings = Pick<
   | 'AWS_REQUEST_TIMEOUT_MS'
 >;
 
-/** Where the SDK's own warnings go (JSON through pino in the service). */
+/**
+ * Where the SDK's own warnings go (JSON through pino in the service). It has no `info` on purpose:
+ * the SDK's logger middleware calls `logger?.info?.(...)` after every command with a redacted copy
+ * of its input and output as the argument (schemaLogFilter walks every item of a scan page), work
+ * that a no-op `info` (or the SDK's default NoOpLogger) still pays for. Without `info` the copy is
+ * never made.
+ */
 export interface SdkLogger {
   debug: (...content: unknown[]) => void;
-  info: (...content: unknown[]) => void;
   warn: (...content: unknown[]) => void;
   error: (...content: unknown[]) => void;
 }
+
+/** The SDK types its logger with a required `info`; it only ever calls it as `info?.()`. */
+type ClientLogger = NonNullable<DynamoDBClientConfig['logger']>;
+
+const silentLogger: SdkLogger = {
+  debug: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 export function createAwsClients(config: AwsSettings, logger?: SdkLogger): AwsClients {
   const requestHandler = new NodeHttpHandler({
@@ -49,7 +63,7 @@ export function createAwsClients(config: AwsSettings, logger?: SdkLogger): AwsCl
     requestHandler,
     // Two attempts: one retry for a transient blip, then fail fast (the client may retry).
     maxAttempts: 2,
-    ...(logger ? { logger } : {}),
+    logger: (logger ?? silentLogger) as ClientLogger,
     ...(config.AWS_ENDPOINT_URL ? { endpoint: config.AWS_ENDPOINT_URL } : {}),
   };
   const dynamoBase = new DynamoDBClient(common);
