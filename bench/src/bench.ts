@@ -477,6 +477,8 @@ async function main(): Promise<void> {
   );
   const large = await measureLargeListings(emulator);
   await stopEmulator(emulator);
+  // The largest rise of any round, so that the first listing after the service started counts.
+  const listingRise = Math.max(...large.presigned.rounds.map((r) => r.rssRiseMiB));
 
   const targets = [
     {
@@ -504,12 +506,12 @@ async function main(): Promise<void> {
       pass: bigUploads.rssDeltaMiB < TARGETS.uploadRssDeltaMiB && bigUploads.created === 20,
     },
     {
-      name: `RSS rise for one listing of ${large.users} users (presigned)`,
-      measured: `${large.presigned.single.rssRiseMiB} MiB`,
+      name: `RSS rise for one listing of ${large.users} users (presigned, largest of ${large.presigned.rounds.length} rounds)`,
+      measured: `${listingRise} MiB`,
       limit: `< ${TARGETS.listingRssRiseMiB} MiB`,
       pass:
-        large.presigned.single.rssRiseMiB < TARGETS.listingRssRiseMiB &&
-        large.presigned.single.listing.users === large.users,
+        listingRise < TARGETS.listingRssRiseMiB &&
+        large.presigned.rounds.every((r) => r.listing.users === large.users),
     },
     {
       // The service runs a few full listings at once and refuses the others with 503
@@ -765,9 +767,11 @@ async function measureLargeListings(
 
 function largeListingLines(large: LargeListings): string[] {
   const rounds = (runs: SingleListing[]) => runs.map((r) => r.cpuUsPerUser).join(', ');
+  const rises = (runs: SingleListing[]) => runs.map((r) => r.rssRiseMiB).join(', ');
   return [
     `- \`GET /users\` of ${large.users} users (written with batch writes in ${large.seedSeconds} s), one listing at a time, better of ${large.presigned.rounds.length} rounds ` +
-      `(CPU µs per user in each round: presigned ${rounds(large.presigned.rounds)}; public ${rounds(large.public.rounds)}):`,
+      `(CPU µs per user in each round: presigned ${rounds(large.presigned.rounds)}; public ${rounds(large.public.rounds)}; ` +
+      `RSS rise in MiB in each round, the first right after start: presigned ${rises(large.presigned.rounds)}; public ${rises(large.public.rounds)}):`,
     `  ${describeListing('presigned', large.presigned.single)}.`,
     `  ${describeListing('public', large.public.single)}.`,
     `- ${large.concurrent.count} concurrent \`GET /users\` (presigned): ${large.concurrent.complete} complete, ${large.concurrent.refused} refused (${large.concurrent.statuses.join(', ')}) in ${large.concurrent.seconds} s; ` +
