@@ -1,12 +1,13 @@
 // Presigned GET URLs at the cost of one SigV4 signature each. The SDK's getSignedUrl resolves
 // S3's endpoint rules and runs a cloned middleware stack on every call; here the SDK resolves the
 // bucket's endpoint and signing scope once (getSignedUrl for a probe key), and each URL is then
-// that endpoint with the object's path, signed by the SDK's own S3 presigner (its HMAC keys
-// prepared once: aws/prepared-key-sha256.ts). The URLs are the ones getSignedUrl builds, byte for
-// byte.
+// that endpoint with the object's path, signed by the SDK's own SigV4 signer (@smithy/signature-v4,
+// configured as the S3 client configures it, its HMAC keys prepared once:
+// aws/prepared-key-sha256.ts). The URLs are the ones getSignedUrl builds, byte for byte.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl, S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { buildQueryString, extendedEncodeURIComponent } from '@smithy/core/protocols';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { PreparedKeySha256 } from './prepared-key-sha256.ts';
 
 /** A key of plain characters: what follows the bucket's path in its URL is exactly this. */
@@ -14,6 +15,12 @@ const PROBE_KEY = 'endpoint-probe';
 
 /** What the presigner adds (X-Amz-Signature, ...); every other query parameter is the request's. */
 const PRESIGNER_PARAMETER = /^X-Amz-/;
+
+/**
+ * The header S3's presigner (@aws-sdk/s3-request-presigner) adds, spelled as it spells it: the
+ * payload is not signed, and the signer hoists the header into the query.
+ */
+const UNSIGNED_PAYLOAD = { 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' } as const;
 
 interface ResolvedEndpoint {
   protocol: string;
@@ -27,7 +34,7 @@ interface ResolvedEndpoint {
   signingService: string;
   /** The GetObject request's own query (x-id, a checksum mode hoisted from a header, ...). */
   query: Record<string, string>;
-  presigner: S3RequestPresigner;
+  signer: SignatureV4;
 }
 
 /** The object key as a URL path: each segment escaped as the SDK escapes a greedy key label. */
@@ -49,7 +56,7 @@ export class AvatarUrlSigner {
   async sign(key: string, expiresIn: number, signingDate: Date): Promise<string> {
     const endpoint = await this.#resolved();
     const { protocol, hostname, port, host } = endpoint;
-    const signed = await endpoint.presigner.presign(
+    const signed = await endpoint.signer.presign(
       {
         method: 'GET',
         protocol,
@@ -57,14 +64,9 @@ export class AvatarUrlSigner {
         ...(port === undefined ? {} : { port }),
         path: endpoint.pathPrefix + encodeKeyPath(key),
         query: { ...endpoint.query },
-        headers: { host },
+        headers: { host, ...UNSIGNED_PAYLOAD },
       },
-      {
-        expiresIn,
-        signingDate,
-        signingRegion: endpoint.signingRegion,
-        signingService: endpoint.signingService,
-      },
+      { expiresIn, signingDate },
     );
     return `${protocol}//${host}${signed.path}?${buildQueryString(signed.query ?? {})}`;
   }
@@ -106,11 +108,14 @@ export class AvatarUrlSigner {
       signingRegion,
       signingService,
       query,
-      presigner: new S3RequestPresigner({
+      // As the S3 client's signer: S3 paths are signed as sent, not escaped again or normalized.
+      signer: new SignatureV4({
         credentials,
         sha256: PreparedKeySha256,
         region: signingRegion,
         service: signingService,
+        uriEscapePath: false,
+        applyChecksum: false,
       }),
     };
   }
