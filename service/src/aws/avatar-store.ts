@@ -24,7 +24,7 @@ export interface StoredAvatar {
 }
 
 /** Presigned URLs kept for reuse: at most this many, each while over half its lifetime is left. */
-const PRESIGN_CACHE_SIZE = 10_000;
+export const PRESIGN_CACHE_SIZE = 10_000;
 
 export class AvatarStore {
   readonly #options: AvatarStoreOptions;
@@ -74,14 +74,16 @@ export class AvatarStore {
 
   /**
    * A GET URL valid for at least half of ttlSeconds (a fresh one is valid ttlSeconds); signing
-   * is local, no request is made.
+   * is local, no request is made. With `remember: false` a cached URL is still used, but a new
+   * one is not kept.
    */
-  async presign(key: string, ttlSeconds: number): Promise<string> {
+  async presign(key: string, ttlSeconds: number, { remember = true } = {}): Promise<string> {
     const now = this.#now();
     const cacheKey = `${String(ttlSeconds)} ${key}`;
     const cached = this.#presigned.get(cacheKey);
     if (cached && now - cached.signedAt < (ttlSeconds * 1000) / 2) return cached.url;
     const url = await this.#signer.sign(key, ttlSeconds, new Date(now));
+    if (!remember) return url;
     this.#presigned.delete(cacheKey);
     this.#presigned.set(cacheKey, { url, signedAt: now });
     if (this.#presigned.size > PRESIGN_CACHE_SIZE) {

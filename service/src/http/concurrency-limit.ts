@@ -1,7 +1,7 @@
 // A counting semaphore for work that must not run more than `limit` times at once in this process.
-// Beyond the limit a caller waits, first come first served, at most `maxWaitMs`; then it is refused
-// (ConcurrencyLimitFullError), so a burst is answered with 503 at once rather than piling up work
-// that would time out later.
+// Beyond the limit a caller waits, first come first served, at most `maxWaitMs` (Infinity: until a
+// slot is free); then it is refused (ConcurrencyLimitFullError), so a burst is answered with 503 at
+// once rather than piling up work that would time out later.
 
 export class ConcurrencyLimitFullError extends Error {
   constructor() {
@@ -69,9 +69,11 @@ export class ConcurrencyLimit {
       const onAbort = () => {
         waiter.refuse(signal?.reason as Error);
       };
-      const timer = setTimeout(() => {
-        waiter.refuse(new ConcurrencyLimitFullError());
-      }, this.maxWaitMs);
+      const timer = Number.isFinite(this.maxWaitMs)
+        ? setTimeout(() => {
+            waiter.refuse(new ConcurrencyLimitFullError());
+          }, this.maxWaitMs)
+        : undefined;
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiters.push(waiter);
     });

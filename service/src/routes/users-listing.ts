@@ -2,13 +2,15 @@
 // The table is scanned a page at a time and each page is presented (avatar URLs signed) in
 // batches while the next one is read, so a listing holds about two pages whatever the table's
 // size. A client that goes away aborts the scan in flight. A scan that fails after the first
-// page ends the response truncated, and is counted in users_listing_aborted_total. At most
-// LISTING_CONCURRENCY listings run at once in the process; one more waits up to
-// LISTING_WAIT_MS for a slot, then is refused with 503 listing_capacity and Retry-After.
+// page ends the response truncated, and is counted in users_listing_aborted_total.
+// Up to LISTING_CONCURRENCY listings run at once in the process, and together they have at most
+// LISTING_PAGE_READS scan calls in flight; one more listing waits up to LISTING_WAIT_MS for a
+// slot, then is refused with 503 listing_capacity and Retry-After.
 import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
+import { PRESIGN_CACHE_SIZE } from '../aws/avatar-store.ts';
 import type { UserItem, UsersRepository } from '../aws/users-repository.ts';
 import { ConcurrencyLimit, ConcurrencyLimitFullError } from '../http/concurrency-limit.ts';
 import { clientClosedRequest, dependencyFailed, HttpError } from '../http/errors.ts';
@@ -20,14 +22,19 @@ export const LISTING_PAGE_SIZE = 1000;
 /** Users presented (avatar URLs signed) at once, and written as one chunk. */
 export const LISTING_BATCH_SIZE = 100;
 /**
- * Full listings in progress at once. Each one scans the whole table: one presigned listing can keep
- * a core busy on its own when DynamoDB answers fast (the chart's CPU limit is one core), and when it
- * answers slowly concurrent scans queue on it. On moto, which serves scans one at a time, a
- * 1,000-user page of a 100,000-user table takes about 0.8 s to read alone, 2 s with 2 scans at
- * once, up to 3.8 s with 4 and up to 8.7 s with 8, past the SDK's 5 s request timeout
- * (AWS_REQUEST_TIMEOUT_MS).
+ * Full listings in progress at once. What one holds is bounded (two pages and a batch, a few MiB),
+ * so this bounds their memory together; they share the process's CPU, each going slower as more
+ * run. `make bench` measures 8 at once on a 100,000-user table.
  */
-export const LISTING_CONCURRENCY = 2;
+export const LISTING_CONCURRENCY = 16;
+/**
+ * Scan calls in flight for all listings together; a listing waits for its turn before each page
+ * read, without a time limit. The wait is in the process, not in the SDK's 5 s request timeout
+ * (AWS_REQUEST_TIMEOUT_MS): a table that answers slowly, or serves one scan at a time as moto
+ * does, answers each call in time, and the listings take turns. On DynamoDB a 1,000-item page
+ * takes tens of milliseconds: four in flight outrun what the process can present.
+ */
+export const LISTING_PAGE_READS = 4;
 /** How long a listing beyond LISTING_CONCURRENCY waits for a slot before it is refused. */
 export const LISTING_WAIT_MS = 2000;
 
@@ -41,12 +48,14 @@ const listingCapacity = () =>
 
 export interface UsersListingOptions<U> {
   users: UsersRepository;
-  present: (user: UserItem) => Promise<U>;
+  /** `remember`: whether a presigned URL made for this user is worth caching. */
+  present: (user: UserItem, remember: boolean) => Promise<U>;
   logger: Logger;
   metrics: Metrics;
-  /** Defaults: LISTING_CONCURRENCY, LISTING_WAIT_MS. */
+  /** Defaults: LISTING_CONCURRENCY, LISTING_WAIT_MS, LISTING_PAGE_READS. */
   concurrency?: number;
   waitMs?: number;
+  pageReads?: number;
 }
 
 export function usersListing<U>(options: UsersListingOptions<U>): (ctx: Context) => Promise<void> {
@@ -63,6 +72,7 @@ export function usersListing<U>(options: UsersListingOptions<U>): (ctx: Context)
     options.concurrency ?? LISTING_CONCURRENCY,
     options.waitMs ?? LISTING_WAIT_MS,
   );
+  const reads = new ConcurrencyLimit(options.pageReads ?? LISTING_PAGE_READS, Infinity);
   const refused = new Counter({
     name: 'users_listing_refused_total',
     help: 'GET /users listings refused with 503 listing_capacity: no slot within the wait',
@@ -84,9 +94,21 @@ export function usersListing<U>(options: UsersListingOptions<U>): (ctx: Context)
     let failed = false;
     let release: (() => void) | undefined;
     const requestId = ctx.state.requestId as unknown;
+    // The table's pages, each read (the source's next()) in one of the process's read slots.
     async function* pages(): AsyncGenerator<UserItem[]> {
+      const source = users.pages(LISTING_PAGE_SIZE, scan.signal);
       try {
-        yield* users.pages(LISTING_PAGE_SIZE, scan.signal);
+        for (;;) {
+          const done = await reads.acquire(scan.signal);
+          let page: IteratorResult<UserItem[]>;
+          try {
+            page = await source.next();
+          } finally {
+            done();
+          }
+          if (page.done) return;
+          yield page.value;
+        }
       } catch (err) {
         if (scan.signal.aborted) throw clientClosedRequest();
         failed = true;
@@ -113,7 +135,12 @@ export function usersListing<U>(options: UsersListingOptions<U>): (ctx: Context)
       release();
       throw clientClosedRequest();
     }
-    const chunks = await openJsonArray(pages(), present, LISTING_BATCH_SIZE);
+    // Only a listing's first PRESIGN_CACHE_SIZE URLs are cached: past that, a table larger than
+    // the cache would replace every entry, each living long enough to reach V8's old generation
+    // only to be dropped there, and the next listing would find none of them.
+    let presented = 0;
+    const presentNext = (user: UserItem) => present(user, presented++ < PRESIGN_CACHE_SIZE);
+    const chunks = await openJsonArray(pages(), presentNext, LISTING_BATCH_SIZE);
     ctx.type = 'application/json';
     ctx.body = Readable.from(chunks);
   };

@@ -102,10 +102,10 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
     () => spool.usedBytes,
   );
 
-  async function present(user: UserItem): Promise<PublicUser> {
+  async function present(user: UserItem, remember = true): Promise<PublicUser> {
     const avatarUrl =
       settings.AVATAR_URL_MODE === 'presigned'
-        ? await avatars.presign(user.avatar_key, settings.AVATAR_URL_TTL)
+        ? await avatars.presign(user.avatar_key, settings.AVATAR_URL_TTL, { remember })
         : user.avatar_url;
     return { avatar_url: avatarUrl, email: user.email, name: user.name };
   }
@@ -124,7 +124,7 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
       const next = `/users?limit=${limit}&cursor=${encodeCursor(page.nextKey)}`;
       ctx.set('Link', `<${next}>; rel="next"`);
     }
-    ctx.body = await Promise.all(page.items.map(present));
+    ctx.body = await Promise.all(page.items.map((user) => present(user)));
   });
 
   const maxRequestBytes = settings.AVATAR_MAX_BYTES + FORM_OVERHEAD_BYTES;

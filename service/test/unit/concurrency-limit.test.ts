@@ -55,6 +55,21 @@ describe('ConcurrencyLimit', () => {
     expect(limit.active).to.equal(1);
   });
 
+  it('with maxWaitMs Infinity, waits until a slot is given back', async () => {
+    const limit = new ConcurrencyLimit(1, Infinity);
+    const release = await limit.acquire();
+    let granted = false;
+    const waiting = limit.acquire().then((done) => {
+      granted = true;
+      return done;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(granted).to.equal(false);
+    release();
+    (await waiting)();
+    expect(limit.active).to.equal(0);
+  });
+
   it('rejects a limit below 1', () => {
     expect(() => new ConcurrencyLimit(0, 10)).to.throw(RangeError);
   });

@@ -51,7 +51,7 @@ const errorOf = (p: Promise<unknown>) =>
   );
 
 describe('GET /users listing, concurrency', () => {
-  const setup = (concurrency: number, waitMs: number) => {
+  const setup = (concurrency: number, waitMs: number, pageReads?: number) => {
     const { users, scans } = hangingUsers();
     const metrics = createMetrics();
     const handler = usersListing({
@@ -61,6 +61,7 @@ describe('GET /users listing, concurrency', () => {
       metrics,
       concurrency,
       waitMs,
+      ...(pageReads === undefined ? {} : { pageReads }),
     });
     return { handler, scans, metrics };
   };
@@ -124,5 +125,21 @@ describe('GET /users listing, concurrency', () => {
     expect(text).to.match(/^users_listings\{state="active"\} 1$/m);
     expect(text).to.match(/^users_listings\{state="waiting"\} 0$/m);
     c.res.emit('close');
+  });
+
+  it('listings take turns for the page read slots, waiting as long as a read takes', async () => {
+    const { handler, scans } = setup(4, 20, 1);
+    const a = fakeContext();
+    // A reads its first page, then holds the only read slot with a read that does not end.
+    await handler(a.ctx);
+    const b = fakeContext();
+    const started = handler(b.ctx);
+    // Well past the 20 ms a listing waits for a listing slot: B waits for its read, not refused.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(scans.started).to.equal(1);
+    a.res.emit('close');
+    await started;
+    expect(scans.started).to.equal(2);
+    b.res.emit('close');
   });
 });
