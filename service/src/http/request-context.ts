@@ -2,8 +2,10 @@
 // five): a request id (accepted from X-Request-Id when sane, generated otherwise, always echoed),
 // common security headers, the JSON error boundary (an error answered before the body was read
 // lets the client finish sending: http/refused-body.ts), the duration histogram, one access-log
-// line.
+// line. A streamed body (GET /users) is measured and logged when the response ends, and one that
+// ended before its last byte is logged as truncated.
 import { randomUUID } from 'node:crypto';
+import { Stream } from 'node:stream';
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
 import { renderError, throwIfUnrouted } from './errors.ts';
@@ -74,9 +76,19 @@ export function setDocumentSecurityHeaders(ctx: Context): void {
   setConstantHeaders(ctx, DOCUMENT_SECURITY_HEADERS);
 }
 
-export function logRequest(logger: Logger, ctx: Context, durationMs: number): void {
+export function logRequest(
+  logger: Logger,
+  ctx: Context,
+  durationMs: number,
+  /** The body was cut off: the client went away, or its source failed while it was written. */
+  truncated = false,
+): void {
   const level =
-    ctx.status >= 500 ? 'error' : ctx.status < 400 && QUIET_PATHS.has(ctx.path) ? 'debug' : 'info';
+    ctx.status >= 500 || truncated
+      ? 'error'
+      : ctx.status < 400 && QUIET_PATHS.has(ctx.path)
+        ? 'debug'
+        : 'info';
   if (!logger.isLevelEnabled(level)) return;
   logger[level](
     {
@@ -85,6 +97,7 @@ export function logRequest(logger: Logger, ctx: Context, durationMs: number): vo
       path: ctx.path,
       route: routeTemplate(ctx),
       status: ctx.status,
+      ...(truncated ? { truncated } : {}),
       durationMs: Math.round(durationMs * 100) / 100,
     },
     'request',
@@ -108,8 +121,22 @@ export function requestPipeline(
       renderError(ctx, err, logger);
       discardRefusedBody(ctx.req);
     }
-    const durationMs = now() - started;
-    metrics.requestDuration.observe(routeTemplate(ctx), ctx.method, ctx.status, durationMs / 1000);
-    logRequest(logger, ctx, durationMs);
+    const done = (truncated: boolean) => {
+      const durationMs = now() - started;
+      metrics.requestDuration.observe(
+        routeTemplate(ctx),
+        ctx.method,
+        ctx.status,
+        durationMs / 1000,
+      );
+      logRequest(logger, ctx, durationMs, truncated);
+    };
+    if (ctx.body instanceof Stream && !ctx.res.writableFinished) {
+      ctx.res.once('close', () => {
+        done(!ctx.res.writableFinished);
+      });
+    } else {
+      done(false);
+    }
   };
 }

@@ -6,6 +6,7 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { expect } from 'chai';
+import { pino } from 'pino';
 import { createAwsClients } from '../../src/aws/clients.ts';
 import { AvatarStore } from '../../src/aws/avatar-store.ts';
 import { UsersRepository } from '../../src/aws/users-repository.ts';
@@ -494,8 +495,11 @@ describe('users (integration)', function () {
           return super.pages(2, signal);
         }
       }
+      const logLines: string[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => logLines.push(line) });
       const failing = await startTestApp(suite.resources, () => ({
         users: new DiesAfterFirstPage(suite.resources.clients.dynamo, suite.resources.usersTable),
+        logger,
       }));
       try {
         const { status, body, error } = await new Promise<{
@@ -530,6 +534,14 @@ describe('users (integration)', function () {
         const metrics = await metricsOf(failing.url);
         expect(abortedCount(metrics, 'dependency_failed')).to.equal(2);
         expect(abortedCount(metrics, 'client_closed')).to.equal(0);
+        // The access log tells the cut-off answers from complete ones, at error level.
+        const listings = logLines
+          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .filter((entry) => entry.msg === 'request' && entry.route === '/users');
+        expect(listings).to.have.length(2);
+        for (const entry of listings) {
+          expect(entry).to.include({ status: 200, truncated: true, level: 50 });
+        }
       } finally {
         await failing.close();
         dead.destroy();
