@@ -1,6 +1,8 @@
-// The system under measurement, all on 127.0.0.1: moto (from the pinned PyPI venv), the tables
-// and bucket of service/schema/dynamodb-tables.json, and the service started from service/dist.
-import { mkdirSync, readFileSync } from 'node:fs';
+// The system under measurement, all on 127.0.0.1: moto (from the pinned PyPI venv) or LocalStack
+// (the pinned image, for large tables), the tables and bucket of service/schema/dynamodb-tables.json,
+// and the service started from service/dist.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   CreateTableCommand,
@@ -48,6 +50,58 @@ export async function startEmulator(logFile: string, port?: number): Promise<Emu
 
 export async function stopEmulator(emulator: Emulator): Promise<void> {
   await stop(emulator.process);
+}
+
+/** An emulator in a container: its loopback endpoint, and how to remove it. */
+export interface ContainerEmulator {
+  endpoint: string;
+  /** Saves the container's log to its file and removes the container. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * LocalStack ($LOCALSTACK_IMAGE, pinned in versions.env) with DynamoDB and S3, published on a
+ * loopback port. Its DynamoDB is DynamoDB Local, which reads a scan page at the same cost wherever
+ * it starts; moto reads the whole table for every page, so on moto a large table's listing times
+ * the emulator, not the service.
+ */
+export async function startLocalStack(logFile: string): Promise<ContainerEmulator> {
+  const image = process.env.LOCALSTACK_IMAGE;
+  if (!image) throw new Error('LOCALSTACK_IMAGE must name the pinned LocalStack image');
+  // DynamoDB and S3 only: the bench creates its tables and bucket with the SDK, not Terraform.
+  const docker = (...args: string[]) =>
+    execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const name = `sre-kit-bench-localstack-${process.pid}`;
+  const services = ['-e', 'SERVICES=dynamodb,s3'];
+  docker('run', '-d', '--rm', '--name', name, '-p', '127.0.0.1::4566', ...services, image);
+  const remove = () => {
+    try {
+      writeFileSync(logFile, docker('logs', name));
+    } catch {
+      // The log is a convenience; removing the container is what matters.
+    }
+    try {
+      docker('rm', '-f', name);
+    } catch {
+      // Already gone.
+    }
+  };
+  try {
+    const port = /:(\d+)$/m.exec(docker('port', name, '4566/tcp'))?.[1];
+    if (!port) throw new Error(`docker port found no loopback port for ${name}`);
+    const endpoint = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${endpoint}/_localstack/health`, { statuses: [200], timeoutMs: 120_000 });
+    return {
+      endpoint,
+      stop: () => {
+        remove();
+        return Promise.resolve();
+      },
+    };
+  } catch (err) {
+    remove();
+    throw err;
+  }
 }
 
 export interface Resources {
@@ -130,7 +184,7 @@ function startArguments(): string[] {
 
 /** Starts the build on 127.0.0.1 as `npm start` runs it (`node --max-semi-space-size=… dist/main.js`). */
 export async function startService(options: {
-  emulator: Emulator;
+  emulator: Pick<Emulator, 'endpoint'>;
   resources: Pick<Resources, 'usersTable' | 'stateTable' | 'bucket'>;
   logFile: string;
   env?: Record<string, string>;
