@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document of every route. test/unit/openapi.test.ts fails when a route is
 // missing here or a documented path is not routed. Every limit is the constant the code enforces.
+import { LISTING_CONCURRENCY } from '../routes/users-listing.ts';
 import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../domain/user-input.ts';
 import { MESSAGE_MAX_LENGTH } from '../domain/state-update.ts';
 import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from '../http/pagination.ts';
@@ -157,9 +158,9 @@ export function openApiDocument(version: string) {
           description:
             'Without ?limit every user, streamed page by page. A failure after the first page ' +
             'ends the response early (the chunked body has no final chunk and the array no ' +
-            'closing bracket): a client sees a transfer error, never a shorter list. Only a ' +
-            'few full listings run at once; one more waits up to 2 s, then gets 503 ' +
-            'listing_capacity with Retry-After.',
+            'closing bracket): a client sees a transfer error, never a shorter list. Up to ' +
+            `${String(LISTING_CONCURRENCY)} full listings run at once per instance; one more waits ` +
+            'up to 2 s, then gets 503 listing_capacity with Retry-After.',
           parameters: [
             limitParameter(`Page size (1-${MAX_PAGE_SIZE}); without it, every user`),
             cursorParameter,
