@@ -14,8 +14,17 @@ NODE_BIN = $(shell $(ROOT)/scripts/ensure-node.sh)
 NODE_PATH_ENV = PATH="$(NODE_BIN):$$PATH"
 SERVICE := $(ROOT)/service
 
+# `make help` lists the targets by journey, everyday ones first (scripts/make-help.awk).
+HELP_GROUPS := Local stack|up down clean logs ps build dev;\
+Tests|test test-unit test-integration lint typecheck deps service-build;\
+Kubernetes on kind|tools kind-up kind-load deploy-kind kind-rollout-check browser-check kind-down chart-check chart-pod-check;\
+AWS|deploy-aws destroy-aws tf-check tf-moto-test tf-local tf-local-destroy;\
+Image|image;\
+Measurements|bench bench-check chaos fuzz bench-deps bench-typecheck;\
+Help|help
+
 .PHONY: help
-help: ## List the make targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+help: ## List the make targets, grouped by journey
+	@awk -v groups='$(HELP_GROUPS)' -f $(ROOT)/scripts/make-help.awk $(MAKEFILE_LIST)
 
 include $(sort $(wildcard $(ROOT)/mk/*.mk))

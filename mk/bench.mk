@@ -12,7 +12,7 @@ $(BENCH)/node_modules/.package-lock.json: $(BENCH)/package.json $(BENCH)/package
 bench-deps: $(BENCH)/node_modules/.package-lock.json ## Install the bench harness's dependencies (autocannon, koa, AWS SDK)
 
 .PHONY: bench
-bench: bench-deps service-build ## Every endpoint vs bare Koa and node:http on moto, then GET /users of 100,000 users on LocalStack (Docker; ~10 min)
+bench: bench-deps service-build ## Every endpoint vs bare Koa and node:http on moto, then GET /users of 100,000 users on LocalStack (Docker; ~6 min)
 	cd $(BENCH) && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" LOCALSTACK_IMAGE="$(LOCALSTACK_IMAGE)" node src/bench.ts
 
 .PHONY: bench-check
