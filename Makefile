@@ -20,7 +20,7 @@ Tests|test test-unit test-integration lint typecheck deps service-build;\
 Kubernetes on kind|tools kind-up kind-load deploy-kind kind-rollout-check browser-check kind-down chart-check chart-pod-check;\
 AWS|deploy-aws destroy-aws tf-check tf-moto-test tf-local tf-local-destroy;\
 Image|image;\
-Measurements|bench bench-check chaos fuzz bench-deps bench-typecheck;\
+Verification|bench bench-check chaos fuzz policy-check workflows-check image-check compose-check kind-journey bench-deps bench-typecheck;\
 Help|help
 
 .PHONY: help

@@ -104,7 +104,7 @@ deploy-kind: kind-preflight kind-load ## Install/upgrade the chart on kind (valu
 kind-rollout-check: bench-deps ## Rolling restart on kind under light load (20 req/s on the NodePort): fails if one request is lost
 	$(call require_tool,$(KUBECTL),kubectl,install it: https://kubernetes.io/docs/tasks/tools/)
 	$(require_cluster)
-	cd $(BENCH) && $(NODE_PATH_ENV) BASE_URL=http://127.0.0.1:$(KIND_NODE_PORT) node src/under-load.ts -- \
+	cd $(VERIFY) && $(NODE_PATH_ENV) BASE_URL=http://127.0.0.1:$(KIND_NODE_PORT) node src/under-load.ts -- \
 	  $(ROOT)/deploy/kind/rollout-restart.sh $(KUBE_CONTEXT) $(HELM_NAMESPACE) $(HELM_RELEASE)
 
 .PHONY: kind-down

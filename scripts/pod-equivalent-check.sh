@@ -20,7 +20,7 @@
 #    liveness still passes (an AWS outage must not restart pods); readiness recovers when the
 #    emulator is back; SIGTERM stops the container by itself within terminationGracePeriodSeconds.
 #    Before the outage, GET /users of a large table (POD_CHECK_LISTING_USERS, default 50,000,
-#    written by bench/src/large-listing-check.ts) answers every user and the container is not
+#    written by verify/src/large-listing-check.ts) answers every user and the container is not
 #    OOM-killed. Not 100,000 as in make bench: moto reads the whole table for every scan page
 #    (about 0.8 s per page at 100,000 users), so a listing's time grows with the square of the
 #    table's size, and 100,000 users took over 80 s to list, too long for every CI run.
@@ -257,7 +257,7 @@ spooled=$(sed -n 's/^avatar_upload_tmp_bytes //p' "$work/body")
 log "ok   20 concurrent ${avatar_max}-byte uploads: $created created, $refused refused with 503 upload_capacity; container still running, not OOM-killed; /tmp spool back to 0"
 
 # GET /users of a large table inside the pod's memory limit: the users are written straight to
-# the emulator's table (bench/src/large-listing-check.ts), then listed once through the app, which
+# the emulator's table (verify/src/large-listing-check.ts), then listed once through the app, which
 # must answer every user as one JSON array without being OOM-killed.
 listing_users=${POD_CHECK_LISTING_USERS:-50000}
 # The container's peak memory: memory.peak on cgroup v2, memory.max_usage_in_bytes on v1.
@@ -266,7 +266,7 @@ memory_peak() {
 }
 peak_before=$(memory_peak)
 emulator_url="http://127.0.0.1:$(docker port "$emulator" "$(s emulatorPort)/tcp" | head -n1 | sed 's/.*://')"
-(cd "$root/bench" && node src/large-listing-check.ts --dynamo "$emulator_url" --region "$(s region)" \
+(cd "$root/verify" && node src/large-listing-check.ts --dynamo "$emulator_url" --region "$(s region)" \
   --table "$(s usersTable)" --object-url-base "$emulator_url/$(s bucket)" --service "$base" \
   --users "$listing_users" >"$work/listing.json") \
   || fail "GET /users of $listing_users users: $(cat "$work/listing.json" 2>/dev/null) $(docker inspect -f 'running={{.State.Running}} oom={{.State.OOMKilled}}' "$app")"

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { loadConfig } from '../../src/config.ts';
-import { REPO_ROOT } from '../support/versions.ts';
+import { loadConfig } from '../../../service/src/config.ts';
+import { REPO_ROOT } from '../../../service/test/support/versions.ts';
 
 const read = (path: string) => readFileSync(new URL(path, REPO_ROOT), 'utf8');
 

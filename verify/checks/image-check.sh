@@ -43,7 +43,7 @@ docker run -d --name sre-kit-image-check-api --network "$net" \
   -e USERS_TABLE=sre-kit-users -e STATE_TABLE=sre-kit-state -e AVATARS_BUCKET=sre-kit-avatars \
   -e API_KEY=image-check-key-0123456789 "$image" >/dev/null
 scripts/wait-ready.sh "http://127.0.0.1:$port/ready" 60 || { docker logs sre-kit-image-check-api; exit 1; }
-scripts/smoke-test.sh "http://localhost:$port"
+verify/checks/smoke-test.sh "http://localhost:$port"
 health=$(docker inspect -f '{{.State.Health.Status}}' sre-kit-image-check-api)
 for _ in $(seq 30); do [[ $health == healthy ]] && break; sleep 1; health=$(docker inspect -f '{{.State.Health.Status}}' sre-kit-image-check-api); done
 [[ $health == healthy ]] || { echo "image-check: FAIL: HEALTHCHECK says $health"; exit 1; }

@@ -45,7 +45,7 @@ timed "make up ($emulator)" make --no-print-directory up "${args[@]}"
 timed "make kind-up" make --no-print-directory kind-up "${args[@]}"
 timed "make deploy-kind" make --no-print-directory deploy-kind "${args[@]}"
 timed "smoke test through the NodePort ($base)" \
-  env API_KEY="$(sed -n 's/^API_KEY=//p' .env | tail -n 1)" scripts/smoke-test.sh "$base"
+  env API_KEY="$(sed -n 's/^API_KEY=//p' .env | tail -n 1)" verify/checks/smoke-test.sh "$base"
 timed "make kind-rollout-check" make --no-print-directory kind-rollout-check "${args[@]}"
 timed "make browser-check ($base)" make --no-print-directory browser-check BROWSER_BASE_URL="$base"
 timed "make kind-down" make --no-print-directory kind-down "${args[@]}"

@@ -1,8 +1,8 @@
 // README.md must stay true: it documents every variable the service reads and every make target.
 import { readFileSync, readdirSync } from 'node:fs';
 import { expect } from 'chai';
-import { ENV_VARIABLES } from '../../src/config.ts';
-import { REPO_ROOT } from '../support/versions.ts';
+import { ENV_VARIABLES } from '../../../service/src/config.ts';
+import { REPO_ROOT } from '../../../service/test/support/versions.ts';
 
 const read = (path: string) => readFileSync(new URL(path, REPO_ROOT), 'utf8');
 

@@ -1,13 +1,13 @@
 // The GitHub workflows (.github/workflows, issue 6) run the same make targets as a developer and
 // .ci/run, so those targets must exist; and they spell no version of their own: every version they
-// use is read from versions.env at run time. scripts/ci/workflows-check.sh adds actionlint and the
+// use is read from versions.env at run time. verify/checks/workflows-check.sh adds actionlint and the
 // action SHA pins.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { REPO_ROOT, pinnedVersions } from '../support/versions.ts';
+import { REPO_ROOT, pinnedVersions } from '../../../service/test/support/versions.ts';
 
 interface Step {
   id?: string;
@@ -56,6 +56,9 @@ const steps: { where: string; job?: Job; step: Step }[] = [
   ),
 ];
 const scripts = steps.filter(({ step }) => typeof step.run === 'string');
+
+/** A repository script in a run text: scripts/... or verify/checks/..., optionally ./-prefixed. */
+const REPOSITORY_SCRIPT = /(?:^|[\s;&|(])(?:\.\/)?((?:scripts|verify\/checks)\/[\w./-]+\.sh)/gm;
 
 describe('GitHub workflows', () => {
   it('ci.yml and release.yml exist and are parsed', () => {
@@ -112,7 +115,7 @@ describe('GitHub workflows', () => {
 
     it('every repository script a workflow runs exists and is executable', () => {
       const used = scripts.flatMap(({ where, step }) =>
-        [...step.run!.matchAll(/(?:^|[\s;&|(])(?:\.\/)?(scripts\/[\w./-]+)/gm)].map((m) => ({
+        [...step.run!.matchAll(REPOSITORY_SCRIPT)].map((m) => ({
           where,
           path: m[1]!,
         })),
@@ -308,9 +311,9 @@ function withoutComments(shell: string): string {
   return shell.replace(/(^|\s)#.*$/gm, '$1');
 }
 
-/** The repository scripts (scripts/...) a step's run text starts. */
+/** The repository scripts (scripts/... or verify/checks/...) a step's run text starts. */
 function scriptsRun(script: string): string[] {
-  return [...script.matchAll(/(?:^|[\s;&|(])(?:\.\/)?(scripts\/[\w./-]+\.sh)/gm)].map((m) => m[1]!);
+  return [...script.matchAll(REPOSITORY_SCRIPT)].map((m) => m[1]!);
 }
 
 function makeCalls(script: string): string[] {

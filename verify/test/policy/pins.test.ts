@@ -2,7 +2,7 @@
 // version out must agree with it.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { expect } from 'chai';
-import { REPO_ROOT, pinnedVersions } from '../support/versions.ts';
+import { REPO_ROOT, pinnedVersions } from '../../../service/test/support/versions.ts';
 
 const read = (path: string) => readFileSync(new URL(path, REPO_ROOT), 'utf8');
 const pins = pinnedVersions();

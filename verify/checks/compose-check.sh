@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The local-stack journey as a user types it: `make up` from a clean state (EMULATOR, default
 # localstack as for a user), the smoke test through the published port (with the API key of .env),
-# `make up` again changes nothing, then `make clean` leaves no container or volume.
+# `make up` again changes nothing, then `make clean` leaves no container or volume. First, compose
+# must accept its own file with the emulator's profile.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -13,11 +14,13 @@ cleanup() { make --no-print-directory clean "${args[@]}" >/dev/null 2>&1 || true
 trap cleanup EXIT
 
 [[ -f .env ]] || created_env=1
+make --no-print-directory env-file >/dev/null
+docker compose --profile "$emulator" config --quiet
 make --no-print-directory clean "${args[@]}" >/dev/null 2>&1 || true
 started=$SECONDS
 make --no-print-directory up "${args[@]}"
 echo "compose-check: make up ($emulator) took $((SECONDS - started))s from a clean state"
-API_KEY=$(sed -n 's/^API_KEY=//p' .env | tail -n 1) scripts/smoke-test.sh "http://localhost:$api_port"
+API_KEY=$(sed -n 's/^API_KEY=//p' .env | tail -n 1) verify/checks/smoke-test.sh "http://localhost:$api_port"
 
 ids() { docker ps -q --filter label=com.docker.compose.project=sre-kit --no-trunc | sort; }
 before=$(ids)

@@ -4,8 +4,8 @@
 // terraform/ and the service's AWS SDK clients.
 import { readFileSync, readdirSync } from 'node:fs';
 import { expect } from 'chai';
-import { composeEnvironment } from '../support/emulator.ts';
-import { REPO_ROOT } from '../support/versions.ts';
+import { composeEnvironment } from '../../../service/test/support/emulator.ts';
+import { REPO_ROOT } from '../../../service/test/support/versions.ts';
 
 const read = (path: string) => readFileSync(new URL(path, REPO_ROOT), 'utf8');
 
