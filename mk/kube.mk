@@ -10,6 +10,8 @@ HELM_RELEASE ?= sre-kit
 HELM_NAMESPACE ?= sre-kit
 HELM ?= $(ROOT)/bin/helm
 KIND ?= $(ROOT)/bin/kind
+HELM_DOCS ?= $(ROOT)/bin/helm-docs
+HELM_SCHEMA ?= $(ROOT)/bin/helm-values-schema-json
 KUBECTL ?= kubectl
 # The image of `make image` (mk/image.mk defines the same defaults): name:<service version>.
 IMAGE_NAME ?= sre-kit-api
@@ -38,12 +40,12 @@ define require_cluster
 endef
 
 .PHONY: tools
-tools: ## Build the pinned tools (helm, kind, kubeconform, helm-unittest, tflint, actionlint) into ./bin
+tools: ## Build the pinned tools (helm, kind, kubeconform, helm-unittest, helm-docs, helm-values-schema-json, tflint, actionlint) into ./bin
 	$(ROOT)/scripts/install-tools.sh
 
 .PHONY: kube-tools
 kube-tools:
-	@$(ROOT)/scripts/install-tools.sh helm kind kubeconform helm-unittest
+	@$(ROOT)/scripts/install-tools.sh helm kind kubeconform helm-unittest helm-docs helm-values-schema-json
 
 .PHONY: kind-up
 kind-up: ## Create the kind cluster (idempotent) and link the local stack's emulator to it

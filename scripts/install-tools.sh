@@ -16,6 +16,8 @@ declare -A modules=(
   [kind]="sigs.k8s.io/kind@$KIND_VERSION"
   [kubeconform]="github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
   [helm-unittest]="github.com/helm-unittest/helm-unittest/cmd/helm-unittest@$HELM_UNITTEST_VERSION"
+  [helm-docs]="github.com/norwoodj/helm-docs/cmd/helm-docs@$HELM_DOCS_VERSION"
+  [helm-values-schema-json]="github.com/losisin/helm-values-schema-json/v2@$HELM_VALUES_SCHEMA_JSON_VERSION"
   [tflint]="github.com/terraform-linters/tflint@$TFLINT_VERSION"
   [actionlint]="github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
   [kube-linter]="golang.stackrox.io/kube-linter/cmd/kube-linter@$KUBE_LINTER_VERSION"
@@ -28,13 +30,16 @@ declare -A on_request=([kube-linter]=1)
 # version of its client libraries (k8s.io/client-go v0.N -> 1.N); a plain `go install` leaves
 # "v3.19" and Kubernetes 1.20 as helm's default capabilities, and then `helm template`/`lint`
 # reject a chart with kubeVersion >= 1.21. helm-unittest renders with the same helm library.
-# kubeconform prints "development" as its version without its release flag.
+# kubeconform prints "development" as its version without its release flag, helm-docs and
+# helm-values-schema-json none (helm-docs also writes its version into the chart's README.md).
 # K8S_MINOR is replaced with the client-go minor version read from the tool's own go.mod.
 helm_caps="-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=K8S_MINOR"
 declare -A ldflags=(
   [helm]="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean $helm_caps -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=K8S_MINOR"
   [helm-unittest]="$helm_caps"
   [kubeconform]="-X main.version=$KUBECONFORM_VERSION"
+  [helm-docs]="-X main.version=${HELM_DOCS_VERSION#v}"
+  [helm-values-schema-json]="-X main.Version=$HELM_VALUES_SCHEMA_JSON_VERSION"
 )
 # Modules whose checksum-database lookup fails through the proxy here (404 from
 # proxy.golang.org/sumdb/sum.golang.org/lookup for helm-unittest v1.0.1). Instead of trusting
@@ -44,6 +49,12 @@ declare -A ldflags=(
 declare -A pinned_sum=(
   [helm-unittest]="v1.0.1 h1:Mqb7hxZ7TTzSEFi2T5BVPbdKDm4sHWEaWSDBO2SHGdg="
 )
+
+# Modules the proxy serves by exact version but whose version list it refuses (403), which
+# `go install module@version` reads to look for a deprecation notice. They are downloaded with
+# `go mod download` (checked against the checksum database as usual) and built inside the
+# downloaded module, with its own go.sum (-mod=readonly).
+declare -A build_in_module=([helm-values-schema-json]=1)
 
 command -v go >/dev/null 2>&1 || { echo "install-tools: Go is needed to build the tools (https://go.dev/dl)" >&2; exit 1; }
 export GOMODCACHE="$cache/go/mod" GOCACHE="$cache/go/build" GOFLAGS=-mod=mod CGO_ENABLED=0
@@ -80,8 +91,17 @@ for name in "${want[@]}"; do
       [[ -n $k8s_minor ]] || { echo "install-tools: no k8s.io/client-go in $gomod" >&2; exit 1; }
       flags=${flags//K8S_MINOR/$k8s_minor}
     fi
-    GOBIN="$out" GONOSUMDB=$nosumdb go install -ldflags="$flags" "$module" >&2
-    built=$(basename "${module%@*}")
+    if [[ -n ${build_in_module[$name]:-} ]]; then
+      dir=$(GONOSUMDB=$nosumdb go mod download -json "$modpath@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+      [[ -d $dir ]] || { echo "install-tools: could not download $modpath@$version" >&2; exit 1; }
+      (cd "$dir" && GOBIN="$out" GOFLAGS=-mod=readonly go install -ldflags="$flags" "./${main#"$modpath"}") >&2
+    else
+      GOBIN="$out" GONOSUMDB=$nosumdb go install -ldflags="$flags" "$module" >&2
+    fi
+    # The command's name: the last element of its package path, or the one before a major
+    # version suffix (.../v2), as `go install` names it.
+    built=$(basename "$main")
+    [[ $built =~ ^v[0-9]+$ ]] && built=$(basename "$(dirname "$main")")
     [[ $built == "$name" ]] || mv "$out/$built" "$out/$name"
   fi
   install -m 0755 "$out/$name" "$bin/$name"
