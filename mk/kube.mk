@@ -115,8 +115,30 @@ kind-down: ## Delete the kind cluster
 	$(KIND) delete cluster --name $(KIND_CLUSTER)
 
 .PHONY: chart-check
-chart-check: kube-tools ## Static checks of the chart: helm lint, kubeconform (1.33, offline), kube-linter, helm-unittest, kind port agreement
+chart-check: kube-tools chart-docs-check ## Static checks of the chart: generated files current, helm lint, kubeconform (1.33, offline), kube-linter, helm-unittest, kind port agreement
 	$(ROOT)/scripts/check-chart.sh
+
+# The chart's README.md, generated from the annotated values.yaml by helm-docs: README.md.gotmpl
+# plus the table of values, in file order.
+CHART_DOCS_ARGS = --chart-search-root $(ROOT)/deploy/helm --sort-values-order file --log-level warning
+
+.PHONY: chart-docs
+chart-docs: ## Regenerate the chart's README.md from values.yaml (README.md.gotmpl)
+	@$(ROOT)/scripts/install-tools.sh helm-docs
+	$(HELM_DOCS) $(CHART_DOCS_ARGS)
+
+.PHONY: chart-docs-check
+chart-docs-check: ## Fail when the chart's README.md differs from what values.yaml generates (prints the diff)
+	@$(ROOT)/scripts/install-tools.sh helm-docs
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(HELM_DOCS) $(CHART_DOCS_ARGS) --dry-run >$$tmp/README.md && \
+	stale=0 && \
+	for file in README.md; do \
+	  diff -u --label "deploy/helm/sre-kit/$$file (committed)" --label "$$file (generated from values.yaml)" \
+	    $(CHART)/$$file $$tmp/$$file || stale=1; \
+	done && \
+	if ((stale)); then echo "error: the chart's generated files are stale; run 'make chart-docs' and commit the result" >&2; exit 1; fi && \
+	echo "chart docs: README.md matches values.yaml"
 
 .PHONY: chart-pod-check
 chart-pod-check: bench-deps ## Run $(IMAGE) under Docker exactly as the rendered Deployment runs it, and probe it like the kubelet
