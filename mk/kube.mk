@@ -118,27 +118,57 @@ kind-down: ## Delete the kind cluster
 chart-check: kube-tools chart-docs-check ## Static checks of the chart: generated files current, helm lint, kubeconform (1.33, offline), kube-linter, helm-unittest, kind port agreement
 	$(ROOT)/scripts/check-chart.sh
 
-# The chart's README.md, generated from the annotated values.yaml by helm-docs: README.md.gotmpl
-# plus the table of values, in file order.
+# The chart's generated files, both from the annotated values.yaml: values.schema.json
+# (helm-values-schema-json: `# @schema` constraints, `# --` descriptions, additionalProperties
+# false on every object unless annotated otherwise) and README.md (helm-docs: README.md.gotmpl
+# plus the table of values, in file order). chart_schema writes the schema to $(1).
+define chart_schema
+cd $(CHART) && $(HELM_SCHEMA) --values values.yaml --output $(1) --draft 7 --indent 2 \
+  --use-helm-docs --no-additional-properties \
+  --schema-root.title "sre-kit chart values" \
+  --schema-root.description "Generated from values.yaml by make chart-docs. Strict: unknown keys are errors, so a typo fails helm install/template/lint." \
+  2>&1 >/dev/null | { grep -v '^JSON schema successfully generated$$' >&2 || true; }
+endef
 CHART_DOCS_ARGS = --chart-search-root $(ROOT)/deploy/helm --sort-values-order file --log-level warning
 
+# Every value has a `# --` description: prints the keys of a generated schema whose property has
+# none (python3 -c "$$UNDOCUMENTED_VALUES_PY" values.schema.json).
+define UNDOCUMENTED_VALUES_PY
+import json, sys
+def walk(schema, path):
+    for key, sub in schema.get("properties", {}).items():
+        if key != "global" and not sub.get("description"):
+            print("  " + path + key)
+        walk(sub, path + key + ".")
+    if isinstance(schema.get("items"), dict):
+        walk(schema["items"], path.rstrip(".") + "[].")
+walk(json.load(open(sys.argv[1])), "")
+endef
+export UNDOCUMENTED_VALUES_PY
+
 .PHONY: chart-docs
-chart-docs: ## Regenerate the chart's README.md from values.yaml (README.md.gotmpl)
-	@$(ROOT)/scripts/install-tools.sh helm-docs
+chart-docs: ## Regenerate the chart's README.md and values.schema.json from values.yaml (README.md.gotmpl)
+	@$(ROOT)/scripts/install-tools.sh helm-docs helm-values-schema-json
+	$(call chart_schema,values.schema.json)
 	$(HELM_DOCS) $(CHART_DOCS_ARGS)
+	@missing=$$(python3 -c "$$UNDOCUMENTED_VALUES_PY" $(CHART)/values.schema.json); \
+	[[ -z $$missing ]] || echo "warning: values without a '# --' description in values.yaml:"$$'\n'"$$missing" >&2
 
 .PHONY: chart-docs-check
-chart-docs-check: ## Fail when the chart's README.md differs from what values.yaml generates (prints the diff)
-	@$(ROOT)/scripts/install-tools.sh helm-docs
+chart-docs-check: ## Fail when the chart's README.md or values.schema.json differs from what values.yaml generates (prints the diff)
+	@$(ROOT)/scripts/install-tools.sh helm-docs helm-values-schema-json
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(call chart_schema,$$tmp/values.schema.json) && \
 	$(HELM_DOCS) $(CHART_DOCS_ARGS) --dry-run >$$tmp/README.md && \
 	stale=0 && \
-	for file in README.md; do \
+	for file in values.schema.json README.md; do \
 	  diff -u --label "deploy/helm/sre-kit/$$file (committed)" --label "$$file (generated from values.yaml)" \
 	    $(CHART)/$$file $$tmp/$$file || stale=1; \
 	done && \
+	missing=$$(python3 -c "$$UNDOCUMENTED_VALUES_PY" $$tmp/values.schema.json) && \
+	if [[ -n $$missing ]]; then echo "error: values without a '# --' description in values.yaml:"$$'\n'"$$missing" >&2; exit 1; fi && \
 	if ((stale)); then echo "error: the chart's generated files are stale; run 'make chart-docs' and commit the result" >&2; exit 1; fi && \
-	echo "chart docs: README.md matches values.yaml"
+	echo "chart docs: README.md and values.schema.json match values.yaml"
 
 .PHONY: chart-pod-check
 chart-pod-check: bench-deps ## Run $(IMAGE) under Docker exactly as the rendered Deployment runs it, and probe it like the kubelet
