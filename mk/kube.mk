@@ -132,26 +132,15 @@ endef
 CHART_DOCS_ARGS = --chart-search-root $(ROOT)/deploy/helm --sort-values-order file --log-level warning
 
 # Every value has a `# --` description: prints the keys of a generated schema whose property has
-# none (python3 -c "$$UNDOCUMENTED_VALUES_PY" values.schema.json).
-define UNDOCUMENTED_VALUES_PY
-import json, sys
-def walk(schema, path):
-    for key, sub in schema.get("properties", {}).items():
-        if key != "global" and not sub.get("description"):
-            print("  " + path + key)
-        walk(sub, path + key + ".")
-    if isinstance(schema.get("items"), dict):
-        walk(schema["items"], path.rstrip(".") + "[].")
-walk(json.load(open(sys.argv[1])), "")
-endef
-export UNDOCUMENTED_VALUES_PY
+# none.
+UNDOCUMENTED_VALUES = $(NODE_PATH_ENV) node $(ROOT)/verify/src/chart/undocumented-values.ts
 
 .PHONY: chart-docs
 chart-docs: ## Regenerate the chart's README.md and values.schema.json from values.yaml (README.md.gotmpl)
 	@$(ROOT)/scripts/install-tools.sh helm-docs helm-values-schema-json
 	$(call chart_schema,values.schema.json)
 	$(HELM_DOCS) $(CHART_DOCS_ARGS)
-	@missing=$$(python3 -c "$$UNDOCUMENTED_VALUES_PY" $(CHART)/values.schema.json); \
+	@missing=$$($(UNDOCUMENTED_VALUES) $(CHART)/values.schema.json); \
 	[[ -z $$missing ]] || echo "warning: values without a '# --' description in values.yaml:"$$'\n'"$$missing" >&2
 
 .PHONY: chart-docs-check
@@ -165,7 +154,7 @@ chart-docs-check: ## Fail when the chart's README.md or values.schema.json diffe
 	  diff -u --label "deploy/helm/sre-kit/$$file (committed)" --label "$$file (generated from values.yaml)" \
 	    $(CHART)/$$file $$tmp/$$file || stale=1; \
 	done && \
-	missing=$$(python3 -c "$$UNDOCUMENTED_VALUES_PY" $$tmp/values.schema.json) && \
+	missing=$$($(UNDOCUMENTED_VALUES) $$tmp/values.schema.json) && \
 	if [[ -n $$missing ]]; then echo "error: values without a '# --' description in values.yaml:"$$'\n'"$$missing" >&2; exit 1; fi && \
 	if ((stale)); then echo "error: the chart's generated files are stale; run 'make chart-docs' and commit the result" >&2; exit 1; fi && \
 	echo "chart docs: README.md and values.schema.json match values.yaml"
