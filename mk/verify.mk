@@ -40,7 +40,7 @@ browser-check: bench-deps ## A real browser (headless Chromium) posts a user thr
 	cd $(VERIFY) && $(NODE_PATH_ENV) BASE_URL="$(BROWSER_BASE_URL)" CHROMIUM="$(CHROMIUM)" node src/browser-check.ts
 
 .PHONY: bench-typecheck
-bench-typecheck: bench-deps ## TypeScript check of verify/ (harnesses and policy tests)
+bench-typecheck: bench-deps deps ## TypeScript check of verify/ (harnesses and policy tests)
 	cd $(VERIFY) && $(NODE_PATH_ENV) npm run --silent typecheck
 
 .PHONY: policy-check
