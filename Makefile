@@ -17,7 +17,7 @@ SERVICE := $(ROOT)/service
 # `make help` lists the targets by journey, everyday ones first (scripts/make-help.awk).
 HELP_GROUPS := Local stack|up down clean logs ps build dev;\
 Tests|test test-unit test-integration lint typecheck deps service-build;\
-Kubernetes on kind|tools kind-up kind-load deploy-kind kind-rollout-check browser-check kind-down chart-check chart-pod-check;\
+Kubernetes on kind|tools kind-up kind-load deploy-kind kind-rollout-check browser-check kind-down chart-check chart-pod-check chart-docs chart-docs-check;\
 AWS|deploy-aws destroy-aws tf-check tf-moto-test tf-local tf-local-destroy;\
 Image|image;\
 Verification|bench bench-check chaos fuzz policy-check workflows-check image-check compose-check kind-journey bench-deps bench-typecheck;\
