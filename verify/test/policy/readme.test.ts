@@ -1,5 +1,7 @@
 // README.md must stay true: it documents every variable the service reads and every make target.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { ENV_VARIABLES } from '../../../service/src/config.ts';
 import { REPO_ROOT } from '../../../service/test/support/versions.ts';
@@ -32,5 +34,16 @@ describe('documentation', () => {
     expect(targets).to.include.members(['help', 'up', 'test']);
     const missing = targets.filter((target) => !new RegExp(`\`make ${target}[\` ]`).test(readme));
     expect(missing, 'make targets missing from README.md').to.deep.equal([]);
+  });
+
+  it('make help puts every target under a journey', () => {
+    const help = spawnSync('make', ['--no-print-directory', 'help'], {
+      cwd: fileURLToPath(REPO_ROOT),
+      encoding: 'utf8',
+    });
+    expect(help.status, help.stderr).to.equal(0);
+    const listed = [...help.stdout.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]);
+    expect(listed).to.have.members(makeTargets());
+    expect(help.stdout, 'targets outside every group of HELP_GROUPS').to.not.match(/^Other$/m);
   });
 });
