@@ -63,6 +63,19 @@ module "access" {
   api_key_parameter_name = var.api_key_parameter_name
 }
 
+# The host's own VPC: one public subnet, its first /24, in the first AZ that offers instance_type.
+module "host_network" {
+  source = "./modules/network"
+  count  = var.enable_ec2 ? 1 : 0
+
+  name                    = "${var.name_prefix}-host"
+  cidr_block              = var.host_vpc_cidr
+  subnet_prefix_length    = 24
+  az_count                = 1
+  instance_type           = var.instance_type
+  map_public_ip_on_launch = true
+}
+
 module "host" {
   source = "./modules/host"
   count  = var.enable_ec2 ? 1 : 0
@@ -71,7 +84,8 @@ module "host" {
   aws_region            = var.aws_region
   instance_type         = var.instance_type
   ami_id                = var.ami_id
-  vpc_cidr              = var.host_vpc_cidr
+  vpc_id                = module.host_network[0].vpc_id
+  subnet_id             = module.host_network[0].public_subnet_ids[0]
   allowed_cidrs         = var.allowed_cidrs
   app_port              = var.app_port
   root_volume_size      = var.root_volume_size
@@ -81,13 +95,36 @@ module "host" {
   api_key_parameter     = var.api_key_parameter_name
 }
 
+# The cluster's VPC over the first two AZs: /20 public subnets for load balancers and the NAT
+# gateway, /20 private subnets for the nodes.
+module "eks_network" {
+  source = "./modules/network"
+  count  = var.enable_eks ? 1 : 0
+
+  name                 = "${var.name_prefix}-eks"
+  cidr_block           = var.eks_vpc_cidr
+  subnet_prefix_length = 20
+  az_count             = 2
+  private_subnets      = true
+
+  public_subnet_tags = {
+    "kubernetes.io/role/elb"                   = "1"
+    "kubernetes.io/cluster/${var.name_prefix}" = "shared"
+  }
+  private_subnet_tags = {
+    "kubernetes.io/role/internal-elb"          = "1"
+    "kubernetes.io/cluster/${var.name_prefix}" = "shared"
+  }
+}
+
 module "eks" {
   source = "./modules/eks"
   count  = var.enable_eks ? 1 : 0
 
   cluster_name         = var.name_prefix
   kubernetes_version   = var.eks_kubernetes_version
-  vpc_cidr             = var.eks_vpc_cidr
+  public_subnet_ids    = module.eks_network[0].public_subnet_ids
+  private_subnet_ids   = module.eks_network[0].private_subnet_ids
   public_access_cidrs  = var.eks_public_access_cidrs
   node_instance_types  = var.eks_node_instance_types
   node_count           = var.eks_node_count

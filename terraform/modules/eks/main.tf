@@ -1,128 +1,14 @@
-# EKS: VPC over two AZs (public subnets for load balancers and the NAT gateway, private subnets
-# for the nodes), the cluster with encrypted secrets and control plane logs, a managed node group
-# with IMDSv2, the IAM OIDC provider and the IRSA role of the chart's service account.
+# EKS in the subnets of modules/network (public ones for load balancers, private ones for the
+# nodes): the cluster with encrypted secrets and control plane logs, a managed node group with
+# IMDSv2, the IAM OIDC provider and the IRSA role of the chart's service account.
 
 data "aws_partition" "current" {}
 
 data "aws_caller_identity" "current" {}
 
-data "aws_availability_zones" "available" {
-  #checkov:skip=CKV_AWS_394:The first two zone names in sorted order are used; AWS adds zones with later letters, so a new zone does not move the subnets.
-  state = "available"
-  filter {
-    name   = "opt-in-status"
-    values = ["opt-in-not-required"]
-  }
-}
-
 locals {
-  azs           = slice(sort(data.aws_availability_zones.available.names), 0, 2)
-  newbits       = max(0, 20 - tonumber(split("/", var.vpc_cidr)[1]))
-  public_cidrs  = [for i in range(2) : cidrsubnet(var.vpc_cidr, local.newbits, i)]
-  private_cidrs = [for i in range(2) : cidrsubnet(var.vpc_cidr, local.newbits, i + 2)]
-  partition     = data.aws_partition.current.partition
-  issuer_host   = replace(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://", "")
-}
-
-# --- Network ------------------------------------------------------------------------------------
-
-resource "aws_vpc" "this" {
-  #checkov:skip=CKV2_AWS_11:VPC flow logs are billed (CloudWatch Logs or S3); enable them when traffic analysis is required.
-  cidr_block           = var.vpc_cidr
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-
-  tags = { Name = "${var.cluster_name}-eks" }
-}
-
-resource "aws_default_security_group" "this" {
-  vpc_id = aws_vpc.this.id
-}
-
-resource "aws_internet_gateway" "this" {
-  vpc_id = aws_vpc.this.id
-  tags   = { Name = "${var.cluster_name}-eks" }
-}
-
-resource "aws_subnet" "public" {
-  count = 2
-
-  vpc_id                  = aws_vpc.this.id
-  cidr_block              = local.public_cidrs[count.index]
-  availability_zone       = local.azs[count.index]
-  map_public_ip_on_launch = false
-
-  tags = {
-    Name                                        = "${var.cluster_name}-eks-public-${local.azs[count.index]}"
-    "kubernetes.io/role/elb"                    = "1"
-    "kubernetes.io/cluster/${var.cluster_name}" = "shared"
-  }
-}
-
-resource "aws_subnet" "private" {
-  count = 2
-
-  vpc_id            = aws_vpc.this.id
-  cidr_block        = local.private_cidrs[count.index]
-  availability_zone = local.azs[count.index]
-
-  tags = {
-    Name                                        = "${var.cluster_name}-eks-private-${local.azs[count.index]}"
-    "kubernetes.io/role/internal-elb"           = "1"
-    "kubernetes.io/cluster/${var.cluster_name}" = "shared"
-  }
-}
-
-resource "aws_eip" "nat" {
-  domain = "vpc"
-  tags   = { Name = "${var.cluster_name}-eks-nat" }
-
-  depends_on = [aws_internet_gateway.this]
-}
-
-# One NAT gateway (not one per AZ): half the cost, at the price of AZ-level egress redundancy.
-resource "aws_nat_gateway" "this" {
-  allocation_id = aws_eip.nat.id
-  subnet_id     = aws_subnet.public[0].id
-  tags          = { Name = "${var.cluster_name}-eks" }
-
-  depends_on = [aws_internet_gateway.this]
-}
-
-resource "aws_route_table" "public" {
-  vpc_id = aws_vpc.this.id
-  tags   = { Name = "${var.cluster_name}-eks-public" }
-}
-
-resource "aws_route" "public_internet" {
-  route_table_id         = aws_route_table.public.id
-  destination_cidr_block = "0.0.0.0/0"
-  gateway_id             = aws_internet_gateway.this.id
-}
-
-resource "aws_route_table_association" "public" {
-  count = 2
-
-  subnet_id      = aws_subnet.public[count.index].id
-  route_table_id = aws_route_table.public.id
-}
-
-resource "aws_route_table" "private" {
-  vpc_id = aws_vpc.this.id
-  tags   = { Name = "${var.cluster_name}-eks-private" }
-}
-
-resource "aws_route" "private_nat" {
-  route_table_id         = aws_route_table.private.id
-  destination_cidr_block = "0.0.0.0/0"
-  nat_gateway_id         = aws_nat_gateway.this.id
-}
-
-resource "aws_route_table_association" "private" {
-  count = 2
-
-  subnet_id      = aws_subnet.private[count.index].id
-  route_table_id = aws_route_table.private.id
+  partition   = data.aws_partition.current.partition
+  issuer_host = replace(aws_eks_cluster.this.identity[0].oidc[0].issuer, "https://", "")
 }
 
 # --- Secrets encryption key ---------------------------------------------------------------------
@@ -194,7 +80,7 @@ resource "aws_eks_cluster" "this" {
   version  = var.kubernetes_version
 
   vpc_config {
-    subnet_ids              = concat(aws_subnet.private[*].id, aws_subnet.public[*].id)
+    subnet_ids              = concat(var.private_subnet_ids, var.public_subnet_ids)
     endpoint_private_access = true
     endpoint_public_access  = true
     public_access_cidrs     = var.public_access_cidrs
@@ -287,7 +173,7 @@ resource "aws_eks_node_group" "this" {
   cluster_name    = aws_eks_cluster.this.name
   node_group_name = "${var.cluster_name}-default"
   node_role_arn   = aws_iam_role.node.arn
-  subnet_ids      = aws_subnet.private[*].id
+  subnet_ids      = var.private_subnet_ids
   ami_type        = "AL2023_x86_64_STANDARD"
   capacity_type   = "ON_DEMAND"
   instance_types  = var.node_instance_types
@@ -315,11 +201,9 @@ resource "aws_eks_node_group" "this" {
     ]
   }
 
-  depends_on = [
-    aws_iam_role_policy_attachment.node,
-    aws_route_table_association.private,
-    aws_route.private_nat,
-  ]
+  # The private subnets' route through the NAT gateway exists before their ids are known
+  # (modules/network): the nodes can reach the internet from their first boot.
+  depends_on = [aws_iam_role_policy_attachment.node]
 }
 
 # --- IRSA ---------------------------------------------------------------------------------------

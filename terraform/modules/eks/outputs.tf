@@ -22,8 +22,3 @@ output "node_group_name" {
   description = "Name of the managed node group."
   value       = aws_eks_node_group.this.node_group_name
 }
-
-output "vpc_id" {
-  description = "VPC of the cluster."
-  value       = aws_vpc.this.id
-}

@@ -1,5 +1,5 @@
 variable "cluster_name" {
-  description = "Name of the EKS cluster (and prefix of its VPC, roles and node group)."
+  description = "Name of the EKS cluster (and prefix of its roles, key alias, launch template and node group)."
   type        = string
 }
 
@@ -8,10 +8,14 @@ variable "kubernetes_version" {
   type        = string
 }
 
-variable "vpc_cidr" {
-  description = "CIDR of the cluster VPC: two public and two private /20 subnets (or proportionally smaller) are carved from it."
-  type        = string
-  default     = "10.41.0.0/16"
+variable "public_subnet_ids" {
+  description = "Public subnets of the cluster, for internet-facing load balancers (modules/network, tagged kubernetes.io/role/elb)."
+  type        = list(string)
+}
+
+variable "private_subnet_ids" {
+  description = "Private subnets of the nodes and internal load balancers, with outbound traffic through a NAT gateway (modules/network, tagged kubernetes.io/role/internal-elb)."
+  type        = list(string)
 }
 
 variable "public_access_cidrs" {

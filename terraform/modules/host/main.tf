@@ -1,75 +1,19 @@
-# One free-tier host in its own VPC: public subnet, security group opening only the app port,
-# IMDSv2, encrypted root volume, no SSH (SSM Session Manager through the instance role).
+# One free-tier host in a public subnet (modules/network): security group opening only the app
+# port, IMDSv2, encrypted root volume, no SSH (SSM Session Manager through the instance role).
 
 data "aws_ssm_parameter" "al2023" {
   count = var.ami_id == null ? 1 : 0
   name  = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 }
 
-# Not every AZ offers every instance type (e.g. us-east-1e has no t3): pick one that does.
-data "aws_ec2_instance_type_offerings" "this" {
-  location_type = "availability-zone"
-
-  filter {
-    name   = "instance-type"
-    values = [var.instance_type]
-  }
-}
-
 locals {
-  ami_id            = coalesce(var.ami_id, one(data.aws_ssm_parameter.al2023[*].insecure_value))
-  availability_zone = sort(data.aws_ec2_instance_type_offerings.this.locations)[0]
-}
-
-resource "aws_vpc" "this" {
-  #checkov:skip=CKV2_AWS_11:VPC flow logs go to CloudWatch Logs or S3 at a cost outside the free tier; enable them for production traffic analysis.
-  cidr_block           = var.vpc_cidr
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-
-  tags = { Name = "${var.name_prefix}-host" }
-}
-
-# The default security group of the VPC allows nothing (nothing uses it).
-resource "aws_default_security_group" "this" {
-  vpc_id = aws_vpc.this.id
-}
-
-resource "aws_internet_gateway" "this" {
-  vpc_id = aws_vpc.this.id
-  tags   = { Name = "${var.name_prefix}-host" }
-}
-
-resource "aws_subnet" "public" {
-  #checkov:skip=CKV_AWS_130:The subnet exists for the one public host (the EC2 brief's public /status); its security group opens only app_port.
-  vpc_id                  = aws_vpc.this.id
-  cidr_block              = cidrsubnet(var.vpc_cidr, 24 - tonumber(split("/", var.vpc_cidr)[1]), 0)
-  availability_zone       = local.availability_zone
-  map_public_ip_on_launch = true
-
-  tags = { Name = "${var.name_prefix}-host-public" }
-}
-
-resource "aws_route_table" "public" {
-  vpc_id = aws_vpc.this.id
-  tags   = { Name = "${var.name_prefix}-host-public" }
-}
-
-resource "aws_route" "internet" {
-  route_table_id         = aws_route_table.public.id
-  destination_cidr_block = "0.0.0.0/0"
-  gateway_id             = aws_internet_gateway.this.id
-}
-
-resource "aws_route_table_association" "public" {
-  subnet_id      = aws_subnet.public.id
-  route_table_id = aws_route_table.public.id
+  ami_id = coalesce(var.ami_id, one(data.aws_ssm_parameter.al2023[*].insecure_value))
 }
 
 resource "aws_security_group" "this" {
   name        = "${var.name_prefix}-host"
   description = "sre-kit host: app port in from allowed_cidrs, HTTPS out"
-  vpc_id      = aws_vpc.this.id
+  vpc_id      = var.vpc_id
 
   tags = { Name = "${var.name_prefix}-host" }
 }
@@ -102,7 +46,7 @@ resource "aws_instance" "this" {
   #checkov:skip=CKV_AWS_126:Detailed (1-minute) monitoring is billed; basic 5-minute metrics are enough for a free-tier host.
   ami                    = local.ami_id
   instance_type          = var.instance_type
-  subnet_id              = aws_subnet.public.id
+  subnet_id              = var.subnet_id
   vpc_security_group_ids = [aws_security_group.this.id]
   iam_instance_profile   = var.instance_profile_name
   # t3 is EBS-optimised at no cost; t2 does not support the flag.

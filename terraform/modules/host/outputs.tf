@@ -17,8 +17,3 @@ output "security_group_id" {
   description = "Security group of the host."
   value       = aws_security_group.this.id
 }
-
-output "vpc_id" {
-  description = "VPC of the host."
-  value       = aws_vpc.this.id
-}

@@ -20,10 +20,14 @@ variable "ami_id" {
   default     = null
 }
 
-variable "vpc_cidr" {
-  description = "CIDR of the host's VPC; the public subnet is its first /24."
+variable "vpc_id" {
+  description = "VPC of the host's security group (modules/network)."
   type        = string
-  default     = "10.40.0.0/16"
+}
+
+variable "subnet_id" {
+  description = "Public subnet the host runs in (modules/network; it maps a public IPv4 address on launch)."
+  type        = string
 }
 
 variable "allowed_cidrs" {
