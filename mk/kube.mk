@@ -40,7 +40,7 @@ define require_cluster
 endef
 
 .PHONY: tools
-tools: ## Build the pinned tools (helm, kind, kubeconform, helm-unittest, helm-docs, helm-values-schema-json, tflint, actionlint) into ./bin
+tools: ## Build the pinned tools (helm, kind, kubeconform, helm-unittest, helm-docs, helm-values-schema-json, tflint, terraform-docs, actionlint) into ./bin
 	$(ROOT)/scripts/install-tools.sh
 
 .PHONY: kube-tools

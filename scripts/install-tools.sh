@@ -19,6 +19,7 @@ declare -A modules=(
   [helm-docs]="github.com/norwoodj/helm-docs/cmd/helm-docs@$HELM_DOCS_VERSION"
   [helm-values-schema-json]="github.com/losisin/helm-values-schema-json/v2@$HELM_VALUES_SCHEMA_JSON_VERSION"
   [tflint]="github.com/terraform-linters/tflint@$TFLINT_VERSION"
+  [terraform-docs]="github.com/terraform-docs/terraform-docs@$TERRAFORM_DOCS_VERSION"
   [actionlint]="github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
   [kube-linter]="golang.stackrox.io/kube-linter/cmd/kube-linter@$KUBE_LINTER_VERSION"
 )
@@ -54,7 +55,7 @@ declare -A pinned_sum=(
 # `go install module@version` reads to look for a deprecation notice. They are downloaded with
 # `go mod download` (checked against the checksum database as usual) and built inside the
 # downloaded module, with its own go.sum (-mod=readonly).
-declare -A build_in_module=([helm-values-schema-json]=1)
+declare -A build_in_module=([helm-values-schema-json]=1 [terraform-docs]=1)
 
 command -v go >/dev/null 2>&1 || { echo "install-tools: Go is needed to build the tools (https://go.dev/dl)" >&2; exit 1; }
 export GOMODCACHE="$cache/go/mod" GOCACHE="$cache/go/build" GOFLAGS=-mod=mod CGO_ENABLED=0
