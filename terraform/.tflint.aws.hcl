@@ -1,5 +1,6 @@
-# .tflint.hcl plus the AWS ruleset. Needs `tflint --init` with access to github.com (set
-# GITHUB_TOKEN to avoid API rate limits); this machine's Go proxy cannot serve it.
+# .tflint.hcl plus the AWS ruleset. Needs `tflint --init` with access to github.com, where the
+# plugin's releases are (set GITHUB_TOKEN to avoid API rate limits); offline, `make tf-check`
+# uses .tflint.hcl.
 config {
   call_module_type = "local"
 }

@@ -41,7 +41,7 @@ resource "aws_vpc_security_group_egress_rule" "https" {
 }
 
 resource "aws_instance" "this" {
-  #checkov:skip=CKV_AWS_88:The host serves the public /status page of the EC2 brief; only app_port is open, to allowed_cidrs.
+  #checkov:skip=CKV_AWS_88:The host serves the public /status page; only app_port is open, to allowed_cidrs.
   #checkov:skip=CKV_AWS_135:EBS optimisation is on for t3 (where it is free and default); t2.micro, the other free-tier type, does not support it.
   #checkov:skip=CKV_AWS_126:Detailed (1-minute) monitoring is billed; basic 5-minute metrics are enough for a free-tier host.
   ami                    = local.ami_id
