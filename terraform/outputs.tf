@@ -46,12 +46,12 @@ output "irsa_role_arn" {
 }
 
 output "image_repository_url" {
-  description = "ECR repository of the service image: docker push <url>:<tag> (null when enable_registry is off)."
+  description = "ECR repository of the service image: `docker push <url>:<tag>` (null when enable_registry is off)."
   value       = one(module.registry[*].repository_url)
 }
 
 output "status_url" {
-  description = "Public status page of the EC2 host, http://<public ip>:<port>/status (null when enable_ec2 is off)."
+  description = "Public status page of the EC2 host, `http://<public ip>:<port>/status` (null when enable_ec2 is off)."
   value       = one(module.host[*].status_url)
 }
 

@@ -61,7 +61,7 @@ variable "name_prefix" {
 }
 
 variable "users_table_name" {
-  description = "Name of the users table (the service's USERS_TABLE). Null: <name_prefix>-users."
+  description = "Name of the users table (the service's USERS_TABLE). Null: `<name_prefix>-users`."
   type        = string
   default     = null
 
@@ -72,7 +72,7 @@ variable "users_table_name" {
 }
 
 variable "state_table_name" {
-  description = "Name of the state table (the service's STATE_TABLE). Null: <name_prefix>-state."
+  description = "Name of the state table (the service's STATE_TABLE). Null: `<name_prefix>-state`."
   type        = string
   default     = null
 
@@ -83,7 +83,7 @@ variable "state_table_name" {
 }
 
 variable "avatars_bucket_name" {
-  description = "Name of the avatars bucket (the service's AVATARS_BUCKET). Null: <name_prefix>-avatars-<account id>, unique across AWS."
+  description = "Name of the avatars bucket (the service's AVATARS_BUCKET). Null: `<name_prefix>-avatars-<account id>`, unique across AWS."
   type        = string
   default     = null
 

@@ -53,7 +53,7 @@ variable "instance_profile_name" {
 }
 
 variable "image" {
-  description = "Full image reference in ECR, <repository url>:<tag>."
+  description = "Full image reference in ECR, `<repository url>:<tag>`."
   type        = string
 
   validation {

@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Name tag of the VPC, internet gateway and NAT gateway, and prefix of the Name of its subnets (<name>-public, <name>-private, plus -<az> with more than one AZ), route tables and NAT address."
+  description = "Name tag of the VPC, internet gateway and NAT gateway, and prefix of the Name of its subnets (`<name>-public`, `<name>-private`, plus `-<az>` with more than one AZ), route tables and NAT address."
   type        = string
 }
 
