@@ -11,11 +11,16 @@ TFLINT_CONFIG ?= .tflint.hcl
 TF_ENV_FILE = $(firstword $(wildcard $(ROOT)/.env) $(ROOT)/.env-example)
 TF_K8S_MINOR = $(word 1,$(subst ., ,$(KUBERNETES_VERSION))).$(word 2,$(subst ., ,$(KUBERNETES_VERSION)))
 
+# terraform-docs writes the part of each README between its markers (terraform/.terraform-docs.yml):
+# terraform/ and every module.
+TF_DOCS = $(ROOT)/bin/terraform-docs
+TF_DOCS_DIRS = $(TF_DIR) $(sort $(patsubst %/,%,$(dir $(wildcard $(TF_DIR)/modules/*/main.tf))))
+
 TF_REQUIRE = command -v terraform >/dev/null 2>&1 || { echo "error: terraform is not installed: install Terraform >= 1.5 (versions.env pins $(TERRAFORM_VERSION)), https://developer.hashicorp.com/terraform/install" >&2; exit 1; }
 TF_CHECK = TF_DATA_DIR=$(TF_CACHE)/check TF_IN_AUTOMATION=1 terraform -chdir=$(TF_DIR)
 
 .PHONY: tf-check
-tf-check: ## Terraform static checks: fmt, validate, tflint, checkov, pins (offline)
+tf-check: ## Terraform static checks: fmt, validate, tflint, checkov, pins, generated docs (offline)
 	@$(TF_REQUIRE)
 	@echo "terraform fmt -check -recursive"
 	@terraform -chdir=$(TF_DIR) fmt -check -recursive -diff
@@ -30,6 +35,26 @@ tf-check: ## Terraform static checks: fmt, validate, tflint, checkov, pins (offl
 	@cd $(TF_DIR) && $(ROOT)/bin/tflint --config=$(TF_DIR)/$(TFLINT_CONFIG) --recursive --format=compact
 	@echo "checkov $(CHECKOV_VERSION)"
 	@cd $(TF_DIR) && "$$($(ROOT)/scripts/ensure-pytool.sh 'checkov==$(CHECKOV_VERSION)')/checkov" --config-file $(TF_DIR)/.checkov.yaml --directory .
+	@$(MAKE) tf-docs-check
+
+.PHONY: tf-docs
+tf-docs: ## Regenerate the terraform-docs part of terraform/README.md and terraform/modules/*/README.md
+	@$(ROOT)/scripts/install-tools.sh terraform-docs
+	@cd $(TF_DIR) && for dir in $(TF_DOCS_DIRS); do $(TF_DOCS) --config .terraform-docs.yml "$$dir"; done
+
+.PHONY: tf-docs-check
+tf-docs-check: ## Fail when a generated README section under terraform/ is stale, naming each one
+	@echo "terraform-docs $(TERRAFORM_DOCS_VERSION) --output-check: README.md of terraform/ and of each module"
+	@$(ROOT)/scripts/install-tools.sh terraform-docs
+	@stale=(); failed=0; \
+	  for dir in $(TF_DOCS_DIRS); do \
+	    if ! out=$$(cd $(TF_DIR) && $(TF_DOCS) --config .terraform-docs.yml --output-check "$$dir" 2>&1); then \
+	      if grep -q 'is out of date' <<<"$$out"; then stale+=("$${dir#$(ROOT)/}/README.md"); else echo "$$out" >&2; failed=1; fi; \
+	    fi; \
+	  done; \
+	  for f in "$${stale[@]}"; do echo "stale: $$f" >&2; done; \
+	  ((failed == 0)) || { echo "error: terraform-docs failed (above)" >&2; exit 1; }; \
+	  (($${#stale[@]} == 0)) || { echo "error: $${#stale[@]} generated README section(s) differ from the .tf files: run 'make tf-docs' and commit the result" >&2; exit 1; }
 
 .PHONY: tf-moto-test
 tf-moto-test: ## Terraform end to end on moto: apply all (EC2+EKS), no drift, schema check, service tests, destroy leaves nothing
