@@ -115,8 +115,8 @@ kind-down: ## Delete the kind cluster
 	$(KIND) delete cluster --name $(KIND_CLUSTER)
 
 .PHONY: chart-check
-chart-check: kube-tools chart-docs-check ## Static checks of the chart: generated files current, helm lint, kubeconform (1.33, offline), kube-linter, helm-unittest, kind port agreement
-	$(ROOT)/scripts/check-chart.sh
+chart-check: kube-tools bench-deps chart-docs-check ## Static checks of the chart: generated files current, helm lint, kubeconform (1.33, offline), kube-linter, helm-unittest, kind port agreement
+	$(NODE_PATH_ENV) $(ROOT)/verify/checks/check-chart.sh
 
 # The chart's generated files, both from the annotated values.yaml: values.schema.json
 # (helm-values-schema-json: `# @schema` constraints, `# --` descriptions, additionalProperties

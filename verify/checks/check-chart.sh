@@ -7,11 +7,12 @@
 #   3. kube-linter with .kube-linter.yaml on the same renders, when bin/kube-linter exists
 #      (REQUIRE_KUBE_LINTER=1 makes it mandatory, as in the GitHub workflow)
 #   4. helm-unittest suites (deploy/helm/sre-kit/tests)
-#   5. scripts/check-kind-config.sh: the kind config's port and node image agree with the chart
-# Tools come from `make tools` (./bin). Prints the time of each step.
+#   5. verify/checks/check-kind-config.sh: the kind config's port and node image agree with the chart
+# Tools come from `make tools` (./bin), node and the packages of verify/ from `make bench-deps`.
+# Prints the time of each step.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=../versions.env
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../../versions.env
 . "$root/versions.env"
 cache=${SRE_KIT_CACHE:-/var/cache/sre-kit}
 chart="$root/deploy/helm/sre-kit"
@@ -27,35 +28,16 @@ step_start=0
 step() { step_start=$SECONDS; echo "== $*" >&2; }
 done_step() { echo "   ok ($((SECONDS - step_start)) s)" >&2; }
 
-# Kubernetes JSON schemas, offline. kubernetes-validate (PyPI) ships the strict schemas of each
-# minor version; each file refers to the shared definitions as "/api/_definitions.json" under an
-# "$id" of https://kubernetes.io/api/..., which kubeconform would fetch from the web. A copy with
-# the "$id" removed and the reference made relative ("_definitions.json#/...") reads them from
-# the same folder. Built once per package version under $SRE_KIT_CACHE.
+# Kubernetes JSON schemas, offline: the strict schemas of the PyPI package kubernetes-validate,
+# rewritten with relative references (verify/src/chart/offline-schemas.ts says why). Built once per
+# package version under $SRE_KIT_CACHE.
 schemas() {
   local minor=${KUBERNETES_VERSION%.*}
   local out="$cache/kube-schemas/kubernetes-validate-$KUBERNETES_VALIDATE_VERSION/v$minor.0-strict"
   if [[ ! -f $out/.complete ]]; then
-    local venv src
+    local venv
     venv=$("$root/scripts/ensure-pytool.sh" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION")
-    src=$("$venv/python" -c 'import kubernetes_validate, os; print(os.path.dirname(kubernetes_validate.__file__))')/kubernetes-json-schema/v$minor.0-local-strict
-    [[ -f $src/_definitions.json ]] || { echo "check-chart: kubernetes-validate $KUBERNETES_VALIDATE_VERSION has no schemas for Kubernetes $minor ($src)" >&2; return 1; }
-    rm -rf "$out" && mkdir -p "$out"
-    "$venv/python" - "$src" "$out" <<'PY'
-import json, os, sys
-src, dst = sys.argv[1:]
-for name in os.listdir(src):
-    if name.endswith(".json"):
-        with open(os.path.join(src, name)) as f:
-            schema = json.load(f)
-        schema.pop("$id", None)
-        text = json.dumps(schema).replace('"$ref": "/api/_definitions.json#', '"$ref": "_definitions.json#')
-        if '"/api/' in text:
-            sys.exit(f"unexpected absolute reference left in {name}")
-        with open(os.path.join(dst, name), "w") as f:
-            f.write(text)
-PY
-    touch "$out/.complete"
+    (cd "$root/verify" && node src/chart/offline-schemas.ts --venv "${venv%/bin}" --kubernetes "$minor" --out "$out")
   fi
   echo "$out"
 }
@@ -106,6 +88,6 @@ step "helm-unittest (deploy/helm/sre-kit/tests)"
 "$bin/helm-unittest" --strict --color=false -f 'tests/*_test.yaml' "$chart" >&2
 done_step
 
-step "kind config agrees with the chart (scripts/check-kind-config.sh)"
-"$root/scripts/check-kind-config.sh" >&2
+step "kind config agrees with the chart (verify/checks/check-kind-config.sh)"
+"$root/verify/checks/check-kind-config.sh" >&2
 done_step
