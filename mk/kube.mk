@@ -162,4 +162,4 @@ chart-docs-check: ## Fail when the chart's README.md or values.schema.json diffe
 .PHONY: chart-pod-check
 chart-pod-check: bench-deps ## Run $(IMAGE) under Docker exactly as the rendered Deployment runs it, and probe it like the kubelet
 	$(require_docker)
-	$(NODE_PATH_ENV) $(ROOT)/scripts/pod-equivalent-check.sh $(IMAGE)
+	$(NODE_PATH_ENV) $(ROOT)/verify/checks/pod-equivalent-check.sh $(IMAGE)

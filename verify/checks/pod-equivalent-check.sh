@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make chart-pod-check`: runs the service image exactly as the chart's Deployment runs it on kind,
 # but under plain Docker, and probes it the way the kubelet does.
-#   scripts/pod-equivalent-check.sh sre-kit-api:0.1.0
+#   verify/checks/pod-equivalent-check.sh sre-kit-api:0.1.0
 #
 # 1. Renders the chart with values-kind.yaml and the given image (helm template), and takes from
 #    the rendered Deployment, ConfigMap and Secret: image, env (envFrom ConfigMap + env entries,
@@ -26,8 +26,8 @@
 #    table's size, and 100,000 users took over 80 s to list, too long for every CI run.
 # Everything it starts is removed on exit.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=../versions.env
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../../versions.env
 . "$root/versions.env"
 image=${1:?usage: pod-equivalent-check.sh <image:tag>}
 chart="$root/deploy/helm/sre-kit"
