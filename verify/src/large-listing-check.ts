@@ -1,4 +1,4 @@
-// One full GET /users of a large table, for scripts/pod-equivalent-check.sh: writes the users
+// One full GET /users of a large table, for src/pod-check.ts: writes the users
 // straight to the emulator's table (batch writes), lists them once through the service, and
 // exits 1 unless the answer is a complete JSON array of every user (those written here and those
 // the table held before).

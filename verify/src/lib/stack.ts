@@ -11,7 +11,12 @@ import {
   waitUntilTableExists,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  ListObjectsV2Command,
+  S3Client,
+  type BucketLocationConstraint,
+} from '@aws-sdk/client-s3';
 import { freePort, start, stop, waitForHttp, type Started } from './proc.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -118,20 +123,30 @@ interface KeyAttribute {
 }
 type TableSchema = { hash_key: KeyAttribute; range_key?: KeyAttribute };
 
-export function awsClients(endpoint: string): { dynamo: DynamoDBClient; s3: S3Client } {
-  const common = { region: REGION, endpoint, credentials: CREDENTIALS };
+export function awsClients(
+  endpoint: string,
+  region: string = REGION,
+): { dynamo: DynamoDBClient; s3: S3Client } {
+  const common = { region, endpoint, credentials: CREDENTIALS };
   return {
     dynamo: new DynamoDBClient(common),
     s3: new S3Client({ ...common, forcePathStyle: true }),
   };
 }
 
-/** The tables and bucket, with the key schema Terraform and the tests use. */
-export async function provision(endpoint: string, names?: Partial<Resources>): Promise<Resources> {
+/**
+ * The tables and bucket, with the key schema Terraform and the tests use, in `region` (a pod
+ * check provisions in the region of the chart's ConfigMap).
+ */
+export async function provision(
+  endpoint: string,
+  names?: Partial<Resources>,
+  region: string = REGION,
+): Promise<Resources> {
   const schemas = JSON.parse(
     readFileSync(join(SERVICE_DIR, 'schema/dynamodb-tables.json'), 'utf8'),
   ) as Record<'users' | 'state', TableSchema>;
-  const { dynamo, s3 } = awsClients(endpoint);
+  const { dynamo, s3 } = awsClients(endpoint, region);
   const resources: Resources = {
     usersTable: names?.usersTable ?? 'bench-users',
     stateTable: names?.stateTable ?? 'bench-state',
@@ -160,7 +175,19 @@ export async function provision(endpoint: string, names?: Partial<Resources>): P
     );
     await waitUntilTableExists({ client: dynamo, maxWaitTime: 30 }, { TableName: table });
   }
-  await s3.send(new CreateBucketCommand({ Bucket: resources.bucket }));
+  // us-east-1 is the one region whose buckets take no location constraint.
+  await s3.send(
+    new CreateBucketCommand({
+      Bucket: resources.bucket,
+      ...(region === 'us-east-1'
+        ? {}
+        : {
+            CreateBucketConfiguration: {
+              LocationConstraint: region as BucketLocationConstraint,
+            },
+          }),
+    }),
+  );
   return resources;
 }
 
