@@ -59,7 +59,7 @@ tf-docs-check: ## Fail when a generated README section under terraform/ is stale
 .PHONY: tf-moto-test
 tf-moto-test: ## Terraform end to end on moto: apply all (EC2+EKS), no drift, schema check, service tests, destroy leaves nothing
 	@$(TF_REQUIRE)
-	@$(ROOT)/scripts/terraform-moto-check.sh
+	@$(ROOT)/verify/checks/terraform-moto-check.sh
 
 .PHONY: tf-local
 tf-local: ## Apply terraform/ to the local stack's emulator (TF_ENDPOINT, default http://localhost:4566); no EC2/EKS/ECR

@@ -10,8 +10,8 @@
 # Needs terraform and python3 (moto comes from scripts/ensure-pytool.sh). No network beyond loopback.
 #   KEEP_WORKDIR=1 keeps the state, logs and outputs in the printed work directory.
 set -euo pipefail
-root=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source-path=SCRIPTDIR source=../versions.env
+root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../../versions.env
 . "$root/versions.env"
 tf_dir="$root/terraform"
 
