@@ -57,9 +57,9 @@ tf-docs-check: ## Fail when a generated README section under terraform/ is stale
 	  (($${#stale[@]} == 0)) || { echo "error: $${#stale[@]} generated README section(s) differ from the .tf files: run 'make tf-docs' and commit the result" >&2; exit 1; }
 
 .PHONY: tf-moto-test
-tf-moto-test: ## Terraform end to end on moto: apply all (EC2+EKS), no drift, schema check, service tests, destroy leaves nothing
+tf-moto-test: bench-deps ## Terraform end to end on moto: apply all (EC2+EKS), no drift, schema check, service tests, destroy leaves nothing
 	@$(TF_REQUIRE)
-	@$(ROOT)/verify/checks/terraform-moto-check.sh
+	@$(NODE_PATH_ENV) $(ROOT)/verify/checks/terraform-moto-check.sh
 
 .PHONY: tf-local
 tf-local: ## Apply terraform/ to the local stack's emulator (TF_ENDPOINT, default http://localhost:4566); no EC2/EKS/ECR
