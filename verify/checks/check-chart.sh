@@ -12,7 +12,7 @@
 # Prints the time of each step.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=../../versions.env
+# shellcheck source-path=SCRIPTDIR source=../../versions.env
 . "$root/versions.env"
 cache=${SRE_KIT_CACHE:-/var/cache/sre-kit}
 chart="$root/deploy/helm/sre-kit"

@@ -6,7 +6,7 @@
 #   verify/checks/check-kind-config.sh --node-port print the NodePort and exit
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=../../versions.env
+# shellcheck source-path=SCRIPTDIR source=../../versions.env
 . "$root/versions.env"
 helm="$root/bin/helm"
 if [[ ${1:-} != --node-port && ! -x $helm ]]; then

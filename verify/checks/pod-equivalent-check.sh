@@ -5,7 +5,7 @@
 #   verify/checks/pod-equivalent-check.sh sre-kit-api:0.1.0
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=../../versions.env
+# shellcheck source-path=SCRIPTDIR source=../../versions.env
 . "$root/versions.env"
 image=${1:?usage: pod-equivalent-check.sh <image:tag>}
 helm="$root/bin/helm"
