@@ -24,7 +24,7 @@ EMULATOR_CONTAINER ?=
 EMULATOR_INTERNAL_PORT ?= 4566
 # Where the browser reaches the emulator (avatar URLs): the port `make up` publishes.
 S3_PUBLIC_ENDPOINT ?= http://localhost:$(or $(EMULATOR_PORT),4566)
-# The NodePort is chosen in values-kind.yaml only (scripts/check-kind-config.sh checks the rest).
+# The NodePort is chosen in values-kind.yaml only (verify/checks/check-kind-config.sh checks the rest).
 KIND_NODE_PORT = $(shell sed -n 's/^  nodePort: *\([0-9][0-9]*\).*/\1/p' $(CHART)/values-kind.yaml)
 
 # One-line errors for every missing piece, before anything runs.

@@ -81,7 +81,7 @@ elif [[ ${REQUIRE_KUBE_LINTER:-0} == 1 ]]; then
   echo "check-chart: kube-linter is required (REQUIRE_KUBE_LINTER=1) but $kube_linter is missing; run 'scripts/install-tools.sh kube-linter'" >&2
   exit 1
 else
-  echo "   SKIPPED: $kube_linter is not installed (its Go module is not reachable from this machine); the GitHub workflow runs it" >&2
+  echo "   SKIPPED: $kube_linter is not installed (its Go module could not be fetched); the GitHub workflow runs it" >&2
 fi
 
 step "helm-unittest (deploy/helm/sre-kit/tests)"

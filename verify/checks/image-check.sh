@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI check of the image (issue 4): hadolint, the image run exactly as hardened as the issue asks
+# CI check of the image: hadolint, the image run as hardened as a production runtime would run it
 # (read-only root, tmpfs /tmp, no capabilities, no-new-privileges, numeric non-root user) against
 # a moto container, the smoke test through the published port, and the image and layer sizes.
 set -euo pipefail

@@ -29,7 +29,7 @@ status=$(get -X POST -F name="Smoke Test" -F email="$email" -F "avatar=@$tmp/ava
 check "POST /user with a PNG answers 201" test "$status" = 201
 check "GET /users returns the new user" sh -c "[ \"\$(curl -sS --max-time 10 '$base/users')\" != '' ] && curl -sS --max-time 10 '$base/users' | grep -q '\"email\":\"$email\"'"
 avatar_url=$(curl -sS --max-time 10 "$base/users" | sed -n "s/.*{\"avatar_url\":\"\([^\"]*\)\",\"email\":\"$email\".*/\1/p" | sed 's/\\u0026/\&/g')
-check "the avatar URL opens from this machine and is the PNG" sh -c "curl -sSf --max-time 10 -o '$tmp/fetched' '$avatar_url' && cmp -s '$tmp/fetched' '$tmp/avatar.png'"
+check "the avatar URL opens from the client and is the PNG" sh -c "curl -sSf --max-time 10 -o '$tmp/fetched' '$avatar_url' && cmp -s '$tmp/fetched' '$tmp/avatar.png'"
 status=$(get -X POST -F name="Smoke Test" -F email="$email" -F "avatar=@$tmp/avatar.png;type=image/png" "$base/user")
 check "POST /user with the same email answers 409 conflict" sh -c "[ '$status' = 409 ] && grep -q '\"code\":\"conflict\"' '$tmp/body'"
 check "GET /swagger serves HTML" sh -c "[ \"\$(curl -sS -o /dev/null -w '%{http_code} %{content_type}' --max-time 10 '$base/swagger')\" = '200 text/html; charset=utf-8' ]"

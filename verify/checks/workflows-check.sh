@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Static checks of the GitHub workflows (issue 6), run by .ci/run and by the `workflows` job of
+# Static checks of the GitHub workflows, run by .ci/run and by the `workflows` job of
 # .github/workflows/ci.yml:
 #   1. actionlint (ACTIONLINT_VERSION of versions.env, built into ./bin by scripts/install-tools.sh)
 #      on every workflow, with shellcheck on the `run:` scripts when shellcheck is on PATH

@@ -381,7 +381,7 @@ async function main(): Promise<void> {
 
   // p99 of /status at half the measured peak rate: constant-rate requests, latency from the due time,
   // after a 2 s unmeasured warm-up, with the server and this generator each on a CPU of its own.
-  // Bare Koa at half its own peak, measured the same way in the same run, shows what this machine
+  // Bare Koa at half its own peak, measured the same way in the same run, shows what the machine
   // allows.
   const halfRate = Math.max(1, Math.floor(serviceStatus.reqPerSec / 2));
   const gcBefore = await gcTotals(service.url);

@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 
-/** The item as stored: the brief's string attributes plus what the service needs. */
+/** The item as stored: the API contract's string attributes plus what the service needs. */
 export interface UserItem {
   email: string;
   name: string;

@@ -1,4 +1,4 @@
-// Operational endpoints: /status (the brief's check), /health (liveness: this process answers,
+// Operational endpoints: /status (the contract's check), /health (liveness: this process answers,
 // nothing else is touched), /ready (readiness: dependencies reachable), /metrics (Prometheus).
 import type Router from '@koa/router';
 import type { AppDependencies } from '../app-dependencies.ts';

@@ -1,4 +1,4 @@
-// The GitHub workflows (.github/workflows, issue 6) run the same make targets as a developer and
+// The GitHub workflows (.github/workflows) run the same make targets as a developer and
 // .ci/run, so those targets must exist; and they spell no version of their own: every version they
 // use is read from versions.env at run time. verify/checks/workflows-check.sh adds actionlint and the
 // action SHA pins.
