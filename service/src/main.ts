@@ -7,9 +7,9 @@ import { createAwsClients } from './aws/clients.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { defaultGeoDatabasePaths, openGeoLookup } from './geo/geo-reader.ts';
-import { spoolSpaceProblem } from './http/upload-spool.ts';
 import { shutdownState, startHttpServer } from './lifecycle/http-server.ts';
 import { createLogger } from './logger.ts';
+import { spoolSpaceProblem } from './uploads/upload-spool.ts';
 import { wireDependencies } from './wiring.ts';
 
 const READINESS_CACHE_MS = 2000;

@@ -24,7 +24,7 @@ import {
 } from '../http/errors.ts';
 import { exposeGauge } from '../http/metrics.ts';
 import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
-import { UploadSpool, UploadSpoolFullError, type SpoolSession } from '../http/upload-spool.ts';
+import { UploadSpool, UploadSpoolFullError, type SpoolSession } from '../uploads/upload-spool.ts';
 import { usersListing } from './users-listing.ts';
 
 // formidable's error codes (formidable/src/FormidableError.js): the client hanging up, and the

@@ -8,7 +8,7 @@ import {
   spoolSpaceProblem,
   UploadSpool,
   UploadSpoolFullError,
-} from '../../src/http/upload-spool.ts';
+} from '../../src/uploads/upload-spool.ts';
 
 /** Writes the chunks in order; resolves with the error the stream emitted, if any. */
 async function writeAll(stream: Writable, chunks: Buffer[]): Promise<unknown> {
