@@ -1,6 +1,7 @@
 // The service's environment contract: every variable, its default and its rule, validated once
 // at start. These names are what docker-compose.yml, the Helm chart, Terraform and the tests use.
 import { z } from 'zod';
+import { AVATAR_MAX_BYTES_RANGE, UPLOAD_TMP_MAX_BYTES_RANGE } from './limits.ts';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -49,8 +50,13 @@ export const envSchema = z.object({
     )
     .optional(),
   TRUST_PROXY: booleanString.default(false),
-  AVATAR_MAX_BYTES: integer(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
-  UPLOAD_TMP_MAX_BYTES: integer(1024, 64 * 1024 * 1024 * 1024).default(128 * 1024 * 1024),
+  AVATAR_MAX_BYTES: integer(AVATAR_MAX_BYTES_RANGE.min, AVATAR_MAX_BYTES_RANGE.max).default(
+    AVATAR_MAX_BYTES_RANGE.default,
+  ),
+  UPLOAD_TMP_MAX_BYTES: integer(
+    UPLOAD_TMP_MAX_BYTES_RANGE.min,
+    UPLOAD_TMP_MAX_BYTES_RANGE.max,
+  ).default(UPLOAD_TMP_MAX_BYTES_RANGE.default),
   AVATAR_URL_MODE: z
     .enum(['presigned', 'public'], { error: 'must be presigned or public' })
     .default('presigned'),

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ImageType } from '../domain/image-type.ts';
+import { PRESIGN_CACHE_SIZE } from '../limits.ts';
 import { AvatarUrlSigner } from './avatar-url-signer.ts';
 
 export interface AvatarStoreOptions {
@@ -22,9 +23,6 @@ export interface StoredAvatar {
   url: string;
   contentType: string;
 }
-
-/** Presigned URLs kept for reuse: at most this many, each while over half its lifetime is left. */
-export const PRESIGN_CACHE_SIZE = 10_000;
 
 export class AvatarStore {
   readonly #options: AvatarStoreOptions;

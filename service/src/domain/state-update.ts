@@ -1,7 +1,6 @@
 // The body of POST /update: what may change in the shared state.
 import { z } from 'zod';
-
-export const MESSAGE_MAX_LENGTH = 1000;
+import { MESSAGE_MAX_LENGTH } from '../limits.ts';
 
 export const stateUpdateSchema = z
   .strictObject({

@@ -1,6 +1,5 @@
 // The rules of a new user's name and email, as the API states them.
-export const NAME_MAX_LENGTH = 100;
-export const EMAIL_MAX_LENGTH = 254;
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../limits.ts';
 
 // Local part of dot-atoms, a domain of labels with a TLD of letters (no quoted local parts,
 // no IP literals): what a sign-up form accepts in practice.

@@ -1,10 +1,7 @@
 // Page size and opaque cursors for list endpoints. A cursor is the DynamoDB key to start after,
 // base64url-encoded JSON; clients must treat it as opaque.
+import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from '../limits.ts';
 import { badRequest } from './errors.ts';
-
-export const MAX_PAGE_SIZE = 100;
-export const MAX_CURSOR_LENGTH = 2048;
-export const CURSOR_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 export function parseLimit(raw: unknown, fallback: number | undefined): number | undefined {
   if (raw === undefined) return fallback;

@@ -1,10 +1,16 @@
 // The OpenAPI 3.1 document of every route. test/unit/openapi.test.ts fails when a route is
 // missing here or a documented path is not routed. Every limit is the constant the code enforces.
-import { LISTING_CONCURRENCY } from '../routes/users-listing.ts';
-import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH } from '../domain/user-input.ts';
-import { MESSAGE_MAX_LENGTH } from '../domain/state-update.ts';
-import { CURSOR_PATTERN, MAX_CURSOR_LENGTH, MAX_PAGE_SIZE } from '../http/pagination.ts';
-import { DEFAULT_LOG_PAGE, JSON_BODY_LIMIT } from '../routes/state.ts';
+import {
+  CURSOR_PATTERN,
+  DEFAULT_LOG_PAGE,
+  EMAIL_MAX_LENGTH,
+  JSON_BODY_LIMIT,
+  LISTING_CONCURRENCY,
+  MAX_CURSOR_LENGTH,
+  MAX_PAGE_SIZE,
+  MESSAGE_MAX_LENGTH,
+  NAME_MAX_LENGTH,
+} from '../limits.ts';
 
 const errorResponse = (description: string) => ({
   description,

@@ -16,9 +16,7 @@ import {
   validationFailed,
 } from '../http/errors.ts';
 import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
-
-export const JSON_BODY_LIMIT = '16kb';
-export const DEFAULT_LOG_PAGE = 20;
+import { DEFAULT_LOG_PAGE, JSON_BODY_LIMIT } from '../limits.ts';
 
 /** Compares two secrets in time that does not depend on where they differ (nor their lengths). */
 export function sameSecret(given: string, expected: string): boolean {

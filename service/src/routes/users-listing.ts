@@ -3,40 +3,26 @@
 // batches while the next one is read, so a listing holds about two pages whatever the table's
 // size. A client that goes away aborts the scan in flight. A scan that fails after the first
 // page ends the response truncated, and is counted in users_listing_aborted_total.
-// Up to LISTING_CONCURRENCY listings run at once in the process, and together they have at most
-// LISTING_PAGE_READS scan calls in flight; one more listing waits up to LISTING_WAIT_MS for a
-// slot, then is refused with 503 listing_capacity and Retry-After.
+// Up to LISTING_CONCURRENCY listings (limits.ts) run at once in the process, and together they
+// have at most LISTING_PAGE_READS scan calls in flight; one more listing waits up to
+// LISTING_WAIT_MS for a slot, then is refused with 503 listing_capacity and Retry-After.
 import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
-import { PRESIGN_CACHE_SIZE } from '../aws/avatar-store.ts';
 import type { UserItem, UsersRepository } from '../aws/users-repository.ts';
 import { ConcurrencyLimit, ConcurrencyLimitFullError } from '../http/concurrency-limit.ts';
 import { clientClosedRequest, dependencyFailed, HttpError } from '../http/errors.ts';
 import { openJsonArray } from '../http/json-array-stream.ts';
 import type { Metrics } from '../http/metrics.ts';
-
-/** Users per scan call. */
-export const LISTING_PAGE_SIZE = 1000;
-/** Users presented (avatar URLs signed) at once, and written as one chunk. */
-export const LISTING_BATCH_SIZE = 100;
-/**
- * Full listings in progress at once. What one holds is bounded (two pages and a batch, a few MiB),
- * so this bounds their memory together; they share the process's CPU, each going slower as more
- * run. `make bench` measures 8 at once on a 100,000-user table.
- */
-export const LISTING_CONCURRENCY = 16;
-/**
- * Scan calls in flight for all listings together; a listing waits for its turn before each page
- * read, without a time limit. The wait is in the process, not in the SDK's 5 s request timeout
- * (AWS_REQUEST_TIMEOUT_MS): a table that answers slowly, or serves one scan at a time as moto
- * does, answers each call in time, and the listings take turns. On DynamoDB a 1,000-item page
- * takes tens of milliseconds: four in flight outrun what the process can present.
- */
-export const LISTING_PAGE_READS = 4;
-/** How long a listing beyond LISTING_CONCURRENCY waits for a slot before it is refused. */
-export const LISTING_WAIT_MS = 2000;
+import {
+  LISTING_BATCH_SIZE,
+  LISTING_CONCURRENCY,
+  LISTING_PAGE_READS,
+  LISTING_PAGE_SIZE,
+  LISTING_WAIT_MS,
+  PRESIGN_CACHE_SIZE,
+} from '../limits.ts';
 
 const listingCapacity = () =>
   new HttpError(

@@ -25,6 +25,7 @@ import {
 import { exposeGauge } from '../http/metrics.ts';
 import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
 import { UploadSpool, UploadSpoolFullError, type SpoolSession } from '../uploads/upload-spool.ts';
+import { FORM_MAX_FIELDS, FORM_OVERHEAD_BYTES } from '../limits.ts';
 import { usersListing } from './users-listing.ts';
 
 // formidable's error codes (formidable/src/FormidableError.js): the client hanging up, and the
@@ -35,9 +36,6 @@ const FORMIDABLE_TOO_MANY_FIELDS = 1007;
 const FORMIDABLE_FILES_TOO_BIG = 1009;
 const FORMIDABLE_TOO_MANY_FILES = 1015;
 const FORMIDABLE_FILE_TOO_BIG = 1016;
-
-/** Room for the name and email parts and multipart framing on top of the avatar itself. */
-const FORM_OVERHEAD_BYTES = 64 * 1024;
 
 export interface PublicUser {
   avatar_url: string;
@@ -157,7 +155,7 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
       maxFiles: 1,
       maxFileSize: settings.AVATAR_MAX_BYTES,
       maxTotalFileSize: settings.AVATAR_MAX_BYTES,
-      maxFields: 10,
+      maxFields: FORM_MAX_FIELDS,
       maxFieldsSize: FORM_OVERHEAD_BYTES,
       allowEmptyFiles: true,
       minFileSize: 0,
