@@ -10,38 +10,23 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import {
+  VersionConflictError,
+  type AuditEntry,
+  type AuditPage,
+  type StateStore,
+} from '../domain/state-store.ts';
 import { INITIAL_STATE, type SharedState } from '../domain/state-update.ts';
 
 const STATE_KEY = { pk: 'STATE', sk: 'CURRENT' } as const;
 const LOG_PARTITION = 'LOG';
 const VERSION_DIGITS = 15;
 
-export interface AuditEntry {
-  version: number;
-  counter: number;
-  message: string;
-  updated_at: string;
-  request_id: string;
-}
-
-export interface AuditPage {
-  items: AuditEntry[];
-  nextKey: Record<string, string> | undefined;
-}
-
 export const LOG_KEY_FIELDS = ['pk', 'sk'] as const;
-
-/** Another writer got there first: read again and retry. */
-export class VersionConflictError extends Error {
-  constructor() {
-    super('the state changed while it was being updated');
-    this.name = 'VersionConflictError';
-  }
-}
 
 const versionKey = (version: number) => String(version).padStart(VERSION_DIGITS, '0');
 
-export class StateRepository {
+export class StateRepository implements StateStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   constructor(db: DynamoDBDocumentClient, table: string) {

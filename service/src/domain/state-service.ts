@@ -1,12 +1,8 @@
 // Applies updates to the shared state: read, apply, conditional write; on a version conflict
 // (another replica wrote first) read again and retry with jittered backoff. Updates from this
 // process go one at a time, so replicas compete, not the requests of one replica.
+import { VersionConflictError, type AuditPage, type StateStore } from './state-store.ts';
 import { applyUpdate, type SharedState, type StateUpdate } from './state-update.ts';
-import {
-  VersionConflictError,
-  type AuditPage,
-  type StateRepository,
-} from '../aws/state-repository.ts';
 
 export class StateContentionError extends Error {
   constructor(attempts: number) {
@@ -16,14 +12,14 @@ export class StateContentionError extends Error {
 }
 
 export interface StateServiceOptions {
-  repository: StateRepository;
+  repository: StateStore;
   now: () => Date;
   maxAttempts?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
 export class StateService {
-  readonly #repository: StateRepository;
+  readonly #repository: StateStore;
   readonly #now: () => Date;
   readonly #maxAttempts: number;
   readonly #sleep: (ms: number) => Promise<void>;
