@@ -17,12 +17,12 @@ import {
   type StateStore,
 } from '../domain/state-store.ts';
 import { INITIAL_STATE, type SharedState } from '../domain/state-update.ts';
+import { decodeKeyCursor, nextCursor, type StartKey } from './key-cursor.ts';
 
 const STATE_KEY = { pk: 'STATE', sk: 'CURRENT' } as const;
 const LOG_PARTITION = 'LOG';
 const VERSION_DIGITS = 15;
-
-export const LOG_KEY_FIELDS = ['pk', 'sk'] as const;
+const LOG_KEY_FIELDS = ['pk', 'sk'] as const;
 
 const versionKey = (version: number) => String(version).padStart(VERSION_DIGITS, '0');
 
@@ -92,8 +92,9 @@ export class StateRepository implements StateStore {
     }
   }
 
-  /** Audit entries, newest first. */
-  async log(limit: number, startKey: Record<string, string> | undefined): Promise<AuditPage> {
+  /** Audit entries, newest first, after `cursor` (made by this method). */
+  async log(limit: number, cursor: string | undefined): Promise<AuditPage> {
+    const startKey = cursor === undefined ? undefined : decodeKeyCursor(cursor, LOG_KEY_FIELDS);
     const result = await this.#db.send(
       new QueryCommand({
         TableName: this.#table,
@@ -111,7 +112,6 @@ export class StateRepository implements StateStore {
       updated_at: String(item.updated_at),
       request_id: String(item.request_id),
     }));
-    const last = result.LastEvaluatedKey as Record<string, string> | undefined;
-    return { items, nextKey: last };
+    return { items, nextCursor: nextCursor(result.LastEvaluatedKey as StartKey | undefined) };
   }
 }

@@ -7,6 +7,8 @@ import {
   ScanCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import type { Page } from '../domain/paging.ts';
+import { decodeKeyCursor, nextCursor, type StartKey } from './key-cursor.ts';
 
 /** The item as stored: the API contract's string attributes plus what the service needs. */
 export interface UserItem {
@@ -21,7 +23,7 @@ export interface UserItem {
 export interface UserPage {
   items: UserItem[];
   /** The key to continue after, when there may be more. */
-  nextKey: Record<string, string> | undefined;
+  nextKey: StartKey | undefined;
 }
 
 export class EmailTakenError extends Error {
@@ -31,7 +33,7 @@ export class EmailTakenError extends Error {
   }
 }
 
-export const USER_KEY_FIELDS = ['email'] as const;
+const USER_KEY_FIELDS = ['email'] as const;
 
 export class UsersRepository {
   readonly #db: DynamoDBDocumentClient;
@@ -83,7 +85,7 @@ export class UsersRepository {
    */
   async page(
     limit: number,
-    startKey: Record<string, string> | undefined,
+    startKey: StartKey | undefined,
     signal?: AbortSignal,
   ): Promise<UserPage> {
     const result = await this.#db.send(
@@ -94,8 +96,25 @@ export class UsersRepository {
       }),
       signal ? { abortSignal: signal } : {},
     );
-    const last = result.LastEvaluatedKey as Record<string, string> | undefined;
+    const last = result.LastEvaluatedKey as StartKey | undefined;
     return { items: (result.Items ?? []) as UserItem[], nextKey: last };
+  }
+
+  /** One page of at most `limit` users after `cursor` (made by this method). */
+  async pageAfter(limit: number, cursor: string | undefined): Promise<Page<UserItem>> {
+    const startKey = cursor === undefined ? undefined : decodeKeyCursor(cursor, USER_KEY_FIELDS);
+    const page = await this.page(limit, startKey);
+    return { items: page.items, nextCursor: nextCursor(page.nextKey) };
+  }
+
+  /** Whether pageAfter would take `cursor`, without reading the table. */
+  isValidCursor(cursor: string): boolean {
+    try {
+      decodeKeyCursor(cursor, USER_KEY_FIELDS);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -103,7 +122,7 @@ export class UsersRepository {
    * was taken (GET /users without ?limit streams these).
    */
   async *pages(pageSize: number, signal?: AbortSignal): AsyncGenerator<UserItem[]> {
-    let startKey: Record<string, string> | undefined;
+    let startKey: StartKey | undefined;
     do {
       const page = await this.page(pageSize, startKey, signal);
       if (page.items.length > 0) yield page.items;

@@ -37,8 +37,8 @@ export class StateService {
     return this.#repository.read();
   }
 
-  log(limit: number, startKey: Record<string, string> | undefined): Promise<AuditPage> {
-    return this.#repository.log(limit, startKey);
+  log(limit: number, cursor: string | undefined): Promise<AuditPage> {
+    return this.#repository.log(limit, cursor);
   }
 
   update(update: StateUpdate, requestId: string): Promise<SharedState> {

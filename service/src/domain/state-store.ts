@@ -1,6 +1,7 @@
 // What the state service needs from storage: the current state, a write conditional on the
 // version it was computed from, and the audit log. aws/state-repository.ts keeps them in DynamoDB;
 // unit tests keep them in memory.
+import type { Page } from './paging.ts';
 import type { SharedState } from './state-update.ts';
 
 export interface AuditEntry {
@@ -11,10 +12,7 @@ export interface AuditEntry {
   request_id: string;
 }
 
-export interface AuditPage {
-  items: AuditEntry[];
-  nextKey: Record<string, string> | undefined;
-}
+export type AuditPage = Page<AuditEntry>;
 
 /** Another writer got there first: read again and retry. */
 export class VersionConflictError extends Error {
@@ -32,6 +30,6 @@ export interface StateStore {
    * VersionConflictError when the stored version is no longer `next.version - 1`.
    */
   write(next: SharedState, requestId: string): Promise<void>;
-  /** Audit entries, newest first. */
-  log(limit: number, startKey: Record<string, string> | undefined): Promise<AuditPage>;
+  /** Audit entries, newest first, after `cursor`; InvalidCursorError if it is not one of its own. */
+  log(limit: number, cursor: string | undefined): Promise<AuditPage>;
 }

@@ -4,7 +4,7 @@ import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { koaBody } from 'koa-body';
 import type { AppDependencies } from '../app-dependencies.ts';
-import { LOG_KEY_FIELDS } from '../aws/state-repository.ts';
+import { InvalidCursorError } from '../domain/paging.ts';
 import { StateContentionError } from '../domain/state-service.ts';
 import { stateUpdateSchema } from '../domain/state-update.ts';
 import {
@@ -15,7 +15,7 @@ import {
   unsupportedMediaType,
   validationFailed,
 } from '../http/errors.ts';
-import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
+import { cursorParam, invalidCursor, parseLimit } from '../http/pagination.ts';
 import { DEFAULT_LOG_PAGE, JSON_BODY_LIMIT } from '../limits.ts';
 
 /** Compares two secrets in time that does not depend on where they differ (nor their lengths). */
@@ -61,6 +61,7 @@ export function registerStateRoutes(router: Router, deps: AppDependencies): void
     Math.max(0, Math.floor((clock.now().getTime() - startedAt.getTime()) / 1000));
 
   const stateFailed = (err: unknown): never => {
+    if (err instanceof InvalidCursorError) throw invalidCursor();
     if (err instanceof StateContentionError) {
       throw new HttpError(409, 'conflict', err.message, { 'Retry-After': '1' });
     }
@@ -94,11 +95,11 @@ export function registerStateRoutes(router: Router, deps: AppDependencies): void
 
   router.get('/logs', async (ctx) => {
     const limit = parseLimit(ctx.query.limit, DEFAULT_LOG_PAGE) ?? DEFAULT_LOG_PAGE;
-    const cursor = decodeCursor(ctx.query.cursor, LOG_KEY_FIELDS);
+    const cursor = cursorParam(ctx.query.cursor);
     const page = await state.log(limit, cursor).catch(stateFailed);
     ctx.body = {
       items: page.items,
-      next_cursor: page.nextKey ? encodeCursor(page.nextKey) : null,
+      next_cursor: page.nextCursor ?? null,
     };
   });
 }

@@ -9,7 +9,8 @@ import type Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { koaBody, type KoaBodyMiddlewareOptions } from 'koa-body';
 import type { AppDependencies } from '../app-dependencies.ts';
-import { EmailTakenError, USER_KEY_FIELDS, type UserItem } from '../aws/users-repository.ts';
+import { EmailTakenError, type UserItem } from '../aws/users-repository.ts';
+import { InvalidCursorError } from '../domain/paging.ts';
 import { detectImageType, IMAGE_SNIFF_BYTES } from '../domain/image-type.ts';
 import { parseEmail, parseName } from '../domain/user-input.ts';
 import {
@@ -23,7 +24,7 @@ import {
   validationFailed,
 } from '../http/errors.ts';
 import { exposeGauge } from '../http/metrics.ts';
-import { decodeCursor, encodeCursor, parseLimit } from '../http/pagination.ts';
+import { cursorParam, invalidCursor, parseLimit } from '../http/pagination.ts';
 import { UploadSpool, UploadSpoolFullError, type SpoolSession } from '../uploads/upload-spool.ts';
 import { FORM_MAX_FIELDS, FORM_OVERHEAD_BYTES } from '../limits.ts';
 import { usersListing } from './users-listing.ts';
@@ -111,15 +112,21 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
 
   router.get('/users', async (ctx) => {
     const limit = parseLimit(ctx.query.limit, undefined);
-    const cursor = decodeCursor(ctx.query.cursor, USER_KEY_FIELDS);
+    const cursor = cursorParam(ctx.query.cursor);
     if (limit === undefined) {
-      if (cursor) throw validationFailed('cursor: only valid together with limit');
+      if (cursor !== undefined) {
+        if (!users.isValidCursor(cursor)) throw invalidCursor();
+        throw validationFailed('cursor: only valid together with limit');
+      }
       await streamAllUsers(ctx);
       return;
     }
-    const page = await users.page(limit, cursor).catch(dynamoFailed);
-    if (page.nextKey) {
-      const next = `/users?limit=${limit}&cursor=${encodeCursor(page.nextKey)}`;
+    const page = await users.pageAfter(limit, cursor).catch((err: unknown) => {
+      if (err instanceof InvalidCursorError) throw invalidCursor();
+      return dynamoFailed(err);
+    });
+    if (page.nextCursor !== undefined) {
+      const next = `/users?limit=${limit}&cursor=${page.nextCursor}`;
       ctx.set('Link', `<${next}>; rel="next"`);
     }
     ctx.body = await Promise.all(page.items.map((user) => present(user)));

@@ -46,7 +46,7 @@ class MemoryStateStore implements StateStore {
   }
 
   log(limit: number): Promise<AuditPage> {
-    return Promise.resolve({ items: this.entries.slice(0, limit), nextKey: undefined });
+    return Promise.resolve({ items: this.entries.slice(0, limit), nextCursor: undefined });
   }
 
   /** Another replica's update, written straight to the store. */
