@@ -2,11 +2,11 @@
 // their own (real AWS clients against an emulator, a fixed clock, a fake geo reader, ...).
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import type { AvatarStore } from './aws/avatar-store.ts';
 import type { DependencyChecker } from './aws/readiness.ts';
 import type { AvatarCleanup } from './domain/avatar-cleanup.ts';
-import type { UsersRepository } from './aws/users-repository.ts';
+import type { AvatarStorage, Clock, DefinitiveFailureCheck } from './domain/registration-ports.ts';
 import type { StateService } from './domain/state-service.ts';
+import type { UserListing, UserRecords } from './domain/users.ts';
 import type { GeoLookup } from './geo/geo-reader.ts';
 import type { Metrics } from './http/metrics.ts';
 
@@ -20,8 +20,10 @@ export type AppSettings = Pick<
   | 'API_KEY'
 >;
 
-export interface Clock {
-  now(): Date;
+/** Avatar objects: stored by registration, linked to by presigned GET URLs. */
+export interface Avatars extends AvatarStorage {
+  /** A GET URL for the object; `remember: false` when it is not worth caching. */
+  presign(key: string, ttlSeconds: number, options?: { remember?: boolean }): Promise<string>;
 }
 
 export interface Lifecycle {
@@ -36,10 +38,12 @@ export interface AppDependencies {
   startedAt: Date;
   lifecycle: Lifecycle;
   metrics: Metrics;
-  users: UsersRepository;
-  avatars: AvatarStore;
+  users: UserRecords & UserListing;
+  avatars: Avatars;
   /** Checks, later, the objects of uploads whose outcome was in doubt. */
   cleanup: AvatarCleanup;
+  /** Whether a failed dependency call was certainly not applied (aws/failures.ts). */
+  isDefinitiveFailure: DefinitiveFailureCheck;
   state: StateService;
   geo: GeoLookup;
   readiness: DependencyChecker;

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { AppDependencies, AppSettings, Lifecycle } from './app-dependencies.ts';
 import { AvatarStore } from './aws/avatar-store.ts';
 import type { AwsClients } from './aws/clients.ts';
+import { isDefinitiveFailure } from './aws/failures.ts';
 import { awsDependencyChecker, cachedChecker } from './aws/readiness.ts';
 import { StateRepository } from './aws/state-repository.ts';
 import { UsersRepository } from './aws/users-repository.ts';
@@ -81,6 +82,7 @@ export function wireDependencies(options: WiringOptions): AppDependencies {
     users,
     avatars,
     cleanup,
+    isDefinitiveFailure,
     state: new StateService({
       repository: new StateRepository(clients.dynamo, config.STATE_TABLE),
       now: () => new Date(),

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ImageType } from '../domain/image-type.ts';
+import type { AvatarStorage, StoredAvatar } from '../domain/registration-ports.ts';
 import { PRESIGN_CACHE_SIZE } from '../limits.ts';
 import { AvatarUrlSigner } from './avatar-url-signer.ts';
 
@@ -18,13 +19,7 @@ export interface AvatarStoreOptions {
   publicEndpoint: string | undefined;
 }
 
-export interface StoredAvatar {
-  key: string;
-  url: string;
-  contentType: string;
-}
-
-export class AvatarStore {
+export class AvatarStore implements AvatarStorage {
   readonly #options: AvatarStoreOptions;
   readonly #now: () => number;
   readonly #signer: AvatarUrlSigner;

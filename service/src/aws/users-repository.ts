@@ -8,17 +8,13 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Page } from '../domain/paging.ts';
+import {
+  EmailTakenError,
+  type UserItem,
+  type UserListing,
+  type UserRecords,
+} from '../domain/users.ts';
 import { decodeKeyCursor, nextCursor, type StartKey } from './key-cursor.ts';
-
-/** The item as stored: the API contract's string attributes plus what the service needs. */
-export interface UserItem {
-  email: string;
-  name: string;
-  avatar_url: string;
-  avatar_key: string;
-  avatar_content_type: string;
-  created_at: string;
-}
 
 export interface UserPage {
   items: UserItem[];
@@ -26,16 +22,9 @@ export interface UserPage {
   nextKey: StartKey | undefined;
 }
 
-export class EmailTakenError extends Error {
-  constructor(email: string) {
-    super(`email ${email} is already registered`);
-    this.name = 'EmailTakenError';
-  }
-}
-
 const USER_KEY_FIELDS = ['email'] as const;
 
-export class UsersRepository {
+export class UsersRepository implements UserRecords, UserListing {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   constructor(db: DynamoDBDocumentClient, table: string) {

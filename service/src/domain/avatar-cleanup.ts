@@ -7,6 +7,7 @@
 // object is deleted (deleting a key that was never stored is harmless). Checks retry with backoff
 // while AWS stays unreachable. `pending()` is exported as a metric and drained at shutdown.
 import type { Logger } from 'pino';
+import type { CleanupScheduler } from './registration-ports.ts';
 
 export interface CleanupPorts {
   /** The avatar key of the user stored under `email` (consistent read), if any. */
@@ -45,7 +46,7 @@ export function cleanupPorts(
   };
 }
 
-export class AvatarCleanup {
+export class AvatarCleanup implements CleanupScheduler {
   readonly #ports: CleanupPorts;
   readonly #logger: Logger;
   readonly #settleMs: number;

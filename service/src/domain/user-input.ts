@@ -33,3 +33,26 @@ export function parseName(raw: unknown): FieldResult<string> {
   }
   return { ok: true, value: name };
 }
+
+export type NewUserFields<A> =
+  { ok: true; name: string; email: string; avatar: A } | { ok: false; problems: string[] };
+
+/**
+ * A new user's name, email and avatar (undefined: none, or more than one), or every problem with
+ * the three at once, so a client fixes them in one round.
+ */
+export function parseNewUser<A extends { size: number }>(
+  rawName: unknown,
+  rawEmail: unknown,
+  avatar: A | undefined,
+): NewUserFields<A> {
+  const name = parseName(rawName);
+  const email = parseEmail(rawEmail);
+  const problems: string[] = [];
+  if (!name.ok) problems.push(`name ${name.problem}`);
+  if (!email.ok) problems.push(`email ${email.problem}`);
+  if (!avatar) problems.push('avatar is required (one image file)');
+  else if (avatar.size === 0) problems.push('avatar is empty');
+  if (!name.ok || !email.ok || !avatar || problems.length > 0) return { ok: false, problems };
+  return { ok: true, name: name.value, email: email.value, avatar };
+}

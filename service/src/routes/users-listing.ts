@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import type { Context } from 'koa';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
-import type { UserItem, UsersRepository } from '../aws/users-repository.ts';
+import type { UserItem, UserListing } from '../domain/users.ts';
 import { ConcurrencyLimit, ConcurrencyLimitFullError } from '../http/concurrency-limit.ts';
 import { clientClosedRequest, dependencyFailed, HttpError } from '../http/errors.ts';
 import { openJsonArray } from '../http/json-array-stream.ts';
@@ -33,7 +33,7 @@ const listingCapacity = () =>
   );
 
 export interface UsersListingOptions<U> {
-  users: UsersRepository;
+  users: Pick<UserListing, 'pages'>;
   /** `remember`: whether a presigned URL made for this user is worth caching. */
   present: (user: UserItem, remember: boolean) => Promise<U>;
   logger: Logger;

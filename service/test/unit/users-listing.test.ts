@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { expect } from 'chai';
 import type { Context } from 'koa';
 import { pino } from 'pino';
-import type { UserItem, UsersRepository } from '../../src/aws/users-repository.ts';
+import type { UserItem } from '../../src/domain/users.ts';
 import { HttpError } from '../../src/http/errors.ts';
 import { createMetrics } from '../../src/http/metrics.ts';
 import { usersListing } from '../../src/routes/users-listing.ts';
@@ -33,7 +33,7 @@ function hangingUsers() {
         );
       });
     },
-  } as unknown as UsersRepository;
+  };
   return { users, scans };
 }
 
