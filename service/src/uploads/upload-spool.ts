@@ -153,7 +153,7 @@ export class SpoolSession {
           if (file.created) await rm(file.path, { force: true });
         } finally {
           // Given back even if removal failed: a lost budget would refuse every later upload,
-          // while a full disk is answered like a full budget (ENOSPC, see the route).
+          // while a full disk is answered like a full budget (ENOSPC, routes/user-form-errors.ts).
           this.#spool.give(file.chargedBytes);
         }
       }),
