@@ -1,0 +1,62 @@
+// make obs-rules: writes the SLO rules and their promtool tests from observability/slos.yaml.
+// make obs-check runs it with --check: it fails when a committed file differs from what it
+// generates (someone edited a generated file, or slos.yaml without regenerating).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { stringify } from 'yaml';
+import { EVALUATION_MINUTES, ruleGroups, testGroups } from './rules.ts';
+import { loadSlos, OBSERVABILITY, ROOT } from './slos.ts';
+
+const RULES = join(OBSERVABILITY, 'prometheus/rules');
+const TESTS = join(OBSERVABILITY, 'prometheus/tests');
+
+const header = (what: string) =>
+  `# ${what}\n# Generated from observability/slos.yaml by verify/src/observability/rules.ts: edit those\n` +
+  '# and run `make obs-rules`; `make obs-check` fails while this file differs from what they give.\n';
+
+const yaml = (value: unknown) => stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+
+export function generatedFiles(): Map<string, string> {
+  const slos = loadSlos();
+  return new Map([
+    [
+      join(RULES, 'slo-rules.yaml'),
+      header(
+        'The API objectives: error ratios over every alert window, the budget left, and the\n' +
+          '# multi-window, multi-burn-rate alerts, one group per objective.',
+      ) + yaml({ groups: ruleGroups(slos) }),
+    ],
+    [
+      join(TESTS, 'slo-alerts.test.yaml'),
+      header('promtool test rules: each burn-rate alert fires on synthetic traffic, then clears.') +
+        yaml({
+          rule_files: ['../rules/slo-rules.yaml'],
+          evaluation_interval: `${EVALUATION_MINUTES}m`,
+          tests: testGroups(slos),
+        }),
+    ],
+  ]);
+}
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  const stale: string[] = [];
+  for (const [path, text] of generatedFiles()) {
+    const name = relative(ROOT, path);
+    if (check) {
+      if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(name);
+    } else {
+      writeFileSync(path, text);
+      console.log(`wrote ${name}`);
+    }
+  }
+  if (stale.length > 0) {
+    console.error(
+      `obs-rules: ${stale.join(', ')} differ from what observability/slos.yaml generates; run \`make obs-rules\``,
+    );
+    process.exit(1);
+  }
+  if (check) console.log('obs-rules: the generated rules and tests match observability/slos.yaml');
+}
+
+if (import.meta.main) main();
