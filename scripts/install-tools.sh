@@ -22,6 +22,8 @@ declare -A modules=(
   [terraform-docs]="github.com/terraform-docs/terraform-docs@$TERRAFORM_DOCS_VERSION"
   [actionlint]="github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
   [kube-linter]="golang.stackrox.io/kube-linter/cmd/kube-linter@$KUBE_LINTER_VERSION"
+  [promtool]="github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_VERSION"
+  [prometheus]="github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_VERSION"
 )
 # Built only when named: the module proxy this kit's offline CI reaches refuses (403)
 # golang.stackrox.io/kube-linter, so the GitHub workflow builds it with
@@ -33,7 +35,11 @@ declare -A on_request=([kube-linter]=1)
 # reject a chart with kubeVersion >= 1.21. helm-unittest renders with the same helm library.
 # kubeconform prints "development" as its version without its release flag, helm-docs and
 # helm-values-schema-json none (helm-docs also writes its version into the chart's README.md).
+# promtool and prometheus print their release (module v0.3MM.P is Prometheus 3.MM.P) with theirs.
 # K8S_MINOR is replaced with the client-go minor version read from the tool's own go.mod.
+prometheus_release=${PROMETHEUS_VERSION#v0.}
+prometheus_release="$((10#${prometheus_release%%.*} / 100)).$((10#${prometheus_release%%.*} % 100)).${prometheus_release#*.}"
+prometheus_version="-X github.com/prometheus/common/version.Version=$prometheus_release -X github.com/prometheus/common/version.Branch=HEAD"
 helm_caps="-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=K8S_MINOR"
 declare -A ldflags=(
   [helm]="-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean $helm_caps -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=K8S_MINOR"
@@ -41,6 +47,8 @@ declare -A ldflags=(
   [kubeconform]="-X main.version=$KUBECONFORM_VERSION"
   [helm-docs]="-X main.version=${HELM_DOCS_VERSION#v}"
   [helm-values-schema-json]="-X main.Version=$HELM_VALUES_SCHEMA_JSON_VERSION"
+  [promtool]="$prometheus_version"
+  [prometheus]="$prometheus_version"
 )
 # Modules whose checksum-database lookup fails through the proxy here (404 from
 # proxy.golang.org/sumdb/sum.golang.org/lookup for helm-unittest v1.0.1). Instead of trusting

@@ -1,0 +1,32 @@
+# Observability as code (observability/, docs/observability.md): the SLOs of observability/slos.yaml,
+# the Prometheus rules and promtool tests generated from them, the service alerts, the Grafana
+# dashboard, and the compose profile of `make up OBSERVABILITY=1`. promtool and prometheus are
+# built from the pinned Go module (PROMETHEUS_VERSION) into ./bin by scripts/install-tools.sh.
+OBS := $(ROOT)/observability
+OBS_TS := $(ROOT)/verify/src/observability
+PROMTOOL := $(ROOT)/bin/promtool
+PROMETHEUS := $(ROOT)/bin/prometheus
+
+$(PROMTOOL) $(PROMETHEUS): $(ROOT)/versions.env $(ROOT)/scripts/install-tools.sh
+	$(ROOT)/scripts/install-tools.sh $(notdir $@)
+
+# Writes the SLO recording rules, burn-rate alerts and their tests again from observability/slos.yaml.
+.PHONY: obs-rules
+obs-rules: bench-deps deps
+	cd $(ROOT)/verify && $(NODE_PATH_ENV) node src/observability/generate.ts
+
+# The static half of the observability proof, in CI: generated rules up to date, promtool check
+# and test rules, the dashboard lint, the image pins, the compose profile's configuration.
+.PHONY: obs-check
+obs-check: bench-deps deps $(PROMTOOL) env-file
+	cd $(ROOT)/verify && $(NODE_PATH_ENV) node src/observability/generate.ts --check
+	$(PROMTOOL) check rules $(OBS)/prometheus/rules/*.yaml
+	cd $(OBS)/prometheus/tests && $(PROMTOOL) test rules *.test.yaml
+	$(PROMTOOL) check config --syntax-only $(OBS)/prometheus/prometheus.yml
+	cd $(ROOT)/verify && $(NODE_PATH_ENV) PROMTOOL="$(PROMTOOL)" node src/observability/dashboard-check.ts
+	cd $(ROOT)/verify && $(NODE_PATH_ENV) node src/observability/pins-check.ts
+	@if docker compose version >/dev/null 2>&1; then \
+	  $(COMPOSE_ENV) $(OBS_COMPOSE_ENV) docker compose --project-directory $(ROOT) -f $(ROOT)/docker-compose.yml \
+	    --profile localstack --profile moto --profile observability config --quiet \
+	  && echo "obs-check: docker compose --profile observability config: valid"; \
+	else echo "obs-check: no docker compose here: the compose profile was not validated"; fi
