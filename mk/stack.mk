@@ -6,6 +6,12 @@ EMULATOR ?= $(or $(call dotenv,EMULATOR),localstack)
 API_PORT ?= $(or $(call dotenv,API_PORT),8080)
 EMULATOR_PORT ?= $(or $(call dotenv,EMULATOR_PORT),4566)
 UP_TIMEOUT ?= 180
+# OBSERVABILITY=1 adds the compose profile `observability`: Prometheus, Grafana, Jaeger
+# (docs/observability.md), on these loopback ports.
+OBSERVABILITY ?= $(call dotenv,OBSERVABILITY)
+PROMETHEUS_PORT ?= $(or $(call dotenv,PROMETHEUS_PORT),9090)
+GRAFANA_PORT ?= $(or $(call dotenv,GRAFANA_PORT),3000)
+JAEGER_UI_PORT ?= $(or $(call dotenv,JAEGER_UI_PORT),16686)
 API_URL = http://localhost:$(API_PORT)
 
 # Everything compose interpolates: pinned images from versions.env, build metadata, ports.
@@ -13,7 +19,12 @@ COMPOSE_ENV = EMULATOR=$(EMULATOR) API_PORT=$(API_PORT) EMULATOR_PORT=$(EMULATOR
   LOCALSTACK_IMAGE=$(LOCALSTACK_IMAGE) MOTO_IMAGE=$(MOTO_IMAGE) TERRAFORM_IMAGE=$(TERRAFORM_IMAGE) \
   NODE_IMAGE=$(NODE_IMAGE) IMAGE=$(IMAGE) APP_VERSION=$(APP_VERSION) \
   GIT_REVISION=$(GIT_REVISION) GIT_CREATED=$(GIT_CREATED)
-COMPOSE = $(COMPOSE_ENV) docker compose --project-directory $(ROOT) -f $(ROOT)/docker-compose.yml --profile $(EMULATOR)
+OBS_COMPOSE_ENV = PROMETHEUS_IMAGE=$(PROMETHEUS_IMAGE) GRAFANA_IMAGE=$(GRAFANA_IMAGE) \
+  JAEGER_IMAGE=$(JAEGER_IMAGE) PROMETHEUS_PORT=$(PROMETHEUS_PORT) GRAFANA_PORT=$(GRAFANA_PORT) \
+  JAEGER_UI_PORT=$(JAEGER_UI_PORT)
+OBS_PROFILE = $(if $(filter 1 true yes,$(OBSERVABILITY)),--profile observability)
+COMPOSE = $(COMPOSE_ENV) $(OBS_COMPOSE_ENV) docker compose --project-directory $(ROOT) \
+  -f $(ROOT)/docker-compose.yml --profile $(EMULATOR) $(OBS_PROFILE)
 
 .PHONY: env-file
 env-file:
@@ -39,6 +50,11 @@ up: stack-check ## Start the local stack (EMULATOR=localstack|moto), wait until 
 	@echo "  Readiness    $(API_URL)/ready"
 	@echo "  Metrics      $(API_URL)/metrics"
 	@echo "  Emulator     http://localhost:$(EMULATOR_PORT) ($(EMULATOR))"
+	@if [ -n "$(OBS_PROFILE)" ]; then \
+	  echo "  Grafana      http://localhost:$(GRAFANA_PORT)/d/sre-kit-api (anonymous viewer)"; \
+	  echo "  Prometheus   http://localhost:$(PROMETHEUS_PORT)/alerts"; \
+	  echo "  Jaeger       http://localhost:$(JAEGER_UI_PORT) (OTLP: localhost:4317 gRPC, localhost:4318 HTTP)"; \
+	fi
 
 .PHONY: build
 build: stack-check ## Build the API image of the stack
@@ -46,11 +62,11 @@ build: stack-check ## Build the API image of the stack
 
 .PHONY: down
 down: docker-check ## Stop the local stack (keeps the Terraform state volume)
-	$(COMPOSE) --profile localstack --profile moto down --remove-orphans
+	$(COMPOSE) --profile localstack --profile moto --profile observability down --remove-orphans
 
 .PHONY: clean
 clean: docker-check ## Stop the stack and remove its volumes and Terraform state
-	$(COMPOSE) --profile localstack --profile moto down --remove-orphans --volumes
+	$(COMPOSE) --profile localstack --profile moto --profile observability down --remove-orphans --volumes
 
 .PHONY: logs
 logs: docker-check ## Follow the logs of the stack
