@@ -70,7 +70,9 @@ export function rates(file: SloFile, slo: Slo, window: string): { total: string;
     const good = `sum(rate(${HISTOGRAM}_bucket${apiSelector(file, leMatcher(slo.threshold_seconds))}[${window}]))`;
     return { total, bad: `(${total} - ${good})` };
   }
-  const bad = `sum(rate(${HISTOGRAM}_count${apiSelector(file, `status=~"${quoted(slo.bad_status)}"`)}[${window}]))`;
+  // No series of a bad status exists until the first such answer: count none as 0, or the ratio
+  // (and the budget left) would be absent for as long as all is well.
+  const bad = `(sum(rate(${HISTOGRAM}_count${apiSelector(file, `status=~"${quoted(slo.bad_status)}"`)}[${window}])) or vector(0))`;
   return { total, bad };
 }
 
@@ -220,11 +222,17 @@ interface AlertTest {
   alertname: string;
   exp_alerts: ExpAlert[];
 }
+interface ExprTest {
+  expr: string;
+  eval_time: string;
+  exp_samples: { labels: string; value: number }[];
+}
 export interface TestGroup {
   name: string;
   interval: string;
   input_series: { series: string; values: string }[];
-  alert_rule_test: AlertTest[];
+  alert_rule_test?: AlertTest[];
+  promql_expr_test?: ExprTest[];
 }
 
 const minutes = (duration: string) => seconds(duration) / 60;
@@ -237,7 +245,43 @@ const down = (minute: number) => Math.floor(minute / SCENARIO_GRAIN) * SCENARIO_
  * the next faster one's (twice the threshold for the fastest), after a healthy long window.
  */
 export function testGroups(file: SloFile): TestGroup[] {
-  const groups: TestGroup[] = [];
+  const api = (extra: string) => `{job="${file.job}",route="/users",method="GET",${extra}}`;
+  const probe = (extra: string) => `{job="${file.job}",route="/ready",method="GET",${extra}}`;
+  const healthyMinutes = 60;
+  const groups: TestGroup[] = [
+    {
+      name: 'Before the first bad request every ratio is 0 and the budget whole, not absent',
+      interval: `${SAMPLE_MINUTES}m`,
+      input_series: [
+        {
+          series: `${HISTOGRAM}_count${api('status="200"')}`,
+          values: counter([[PER_MINUTE, healthyMinutes]]),
+        },
+        ...file.slos.filter(isLatency).map((slo) => ({
+          series: `${HISTOGRAM}_bucket${api(`status="200",le="${slo.threshold_seconds}"`)}`,
+          values: counter([[PER_MINUTE, healthyMinutes]]),
+        })),
+      ],
+      promql_expr_test: [
+        ...windows(file).map((window) => ({
+          expr: ratioRecord(window),
+          eval_time: at(healthyMinutes),
+          exp_samples: file.slos.map((slo) => ({
+            labels: `${ratioRecord(window)}{slo="${slo.name}"}`,
+            value: 0,
+          })),
+        })),
+        {
+          expr: BUDGET_RECORD,
+          eval_time: at(healthyMinutes),
+          exp_samples: file.slos.map((slo) => ({
+            labels: `${BUDGET_RECORD}{slo="${slo.name}"}`,
+            value: 1,
+          })),
+        },
+      ],
+    },
+  ];
   const alerting = alertingRules(file);
   for (const [s, slo] of file.slos.entries()) {
     const rules = alerting[s] ?? [];
@@ -260,8 +304,6 @@ export function testGroups(file: SloFile): TestGroup[] {
       const clearedAt = end + up(short + 1);
       const total = clearedAt + SCENARIO_GRAIN;
       const good = PER_MINUTE - bad;
-      const api = (extra: string) => `{job="${file.job}",route="/users",method="GET",${extra}}`;
-      const probe = (extra: string) => `{job="${file.job}",route="/ready",method="GET",${extra}}`;
       const input_series = isLatency(slo)
         ? [
             {
