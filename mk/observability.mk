@@ -30,3 +30,10 @@ obs-check: bench-deps deps $(PROMTOOL) env-file
 	    --profile localstack --profile moto --profile observability config --quiet \
 	  && echo "obs-check: docker compose --profile observability config: valid"; \
 	else echo "obs-check: no docker compose here: the compose profile was not validated"; fi
+
+# The dynamic half: a real Prometheus (the pinned module) scrapes the service on moto every second
+# with the rules loaded; the emulator is stopped and the fast-burn availability alert must fire.
+.PHONY: obs-prometheus-check
+obs-prometheus-check: bench-deps service-build $(PROMETHEUS) $(PROMTOOL)
+	cd $(ROOT)/verify && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" PROMETHEUS="$(PROMETHEUS)" \
+	  node src/observability/prometheus-check.ts
