@@ -12,6 +12,8 @@ OBSERVABILITY ?= $(call dotenv,OBSERVABILITY)
 PROMETHEUS_PORT ?= $(or $(call dotenv,PROMETHEUS_PORT),9090)
 GRAFANA_PORT ?= $(or $(call dotenv,GRAFANA_PORT),3000)
 JAEGER_UI_PORT ?= $(or $(call dotenv,JAEGER_UI_PORT),16686)
+OTLP_GRPC_PORT ?= $(or $(call dotenv,OTLP_GRPC_PORT),4317)
+OTLP_HTTP_PORT ?= $(or $(call dotenv,OTLP_HTTP_PORT),4318)
 API_URL = http://localhost:$(API_PORT)
 
 # Everything compose interpolates: pinned images from versions.env, build metadata, ports.
@@ -21,7 +23,7 @@ COMPOSE_ENV = EMULATOR=$(EMULATOR) API_PORT=$(API_PORT) EMULATOR_PORT=$(EMULATOR
   GIT_REVISION=$(GIT_REVISION) GIT_CREATED=$(GIT_CREATED)
 OBS_COMPOSE_ENV = PROMETHEUS_IMAGE=$(PROMETHEUS_IMAGE) GRAFANA_IMAGE=$(GRAFANA_IMAGE) \
   JAEGER_IMAGE=$(JAEGER_IMAGE) PROMETHEUS_PORT=$(PROMETHEUS_PORT) GRAFANA_PORT=$(GRAFANA_PORT) \
-  JAEGER_UI_PORT=$(JAEGER_UI_PORT)
+  JAEGER_UI_PORT=$(JAEGER_UI_PORT) OTLP_GRPC_PORT=$(OTLP_GRPC_PORT) OTLP_HTTP_PORT=$(OTLP_HTTP_PORT)
 OBS_PROFILE = $(if $(filter 1 true yes,$(OBSERVABILITY)),--profile observability)
 COMPOSE = $(COMPOSE_ENV) $(OBS_COMPOSE_ENV) docker compose --project-directory $(ROOT) \
   -f $(ROOT)/docker-compose.yml --profile $(EMULATOR) $(OBS_PROFILE)
@@ -53,7 +55,7 @@ up: stack-check ## Start the local stack (EMULATOR=localstack|moto), wait until 
 	@if [ -n "$(OBS_PROFILE)" ]; then \
 	  echo "  Grafana      http://localhost:$(GRAFANA_PORT)/d/sre-kit-api (anonymous viewer)"; \
 	  echo "  Prometheus   http://localhost:$(PROMETHEUS_PORT)/alerts"; \
-	  echo "  Jaeger       http://localhost:$(JAEGER_UI_PORT) (OTLP: localhost:4317 gRPC, localhost:4318 HTTP)"; \
+	  echo "  Jaeger       http://localhost:$(JAEGER_UI_PORT) (OTLP: localhost:$(OTLP_GRPC_PORT) gRPC, localhost:$(OTLP_HTTP_PORT) HTTP)"; \
 	fi
 
 .PHONY: build
