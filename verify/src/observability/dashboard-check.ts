@@ -1,6 +1,6 @@
 // make obs-check: the lint of the Grafana dashboards and of the rules' metric names. Grafana's
-// dashboard-linter cannot be built here (the Go module proxy refuses its module), so this check
-// holds the rules of it that matter for these dashboards, and more:
+// dashboard-linter is not used (the Go module proxy the kit's CI reaches refuses its module), so
+// this check holds the rules of it that matter for these dashboards, and more:
 //   - the dashboard uid is set and unique across observability/grafana/dashboards, panel ids too;
 //   - a `datasource` template variable of type prometheus exists, and every panel and every query
 //     uses it (no data source uid baked in);

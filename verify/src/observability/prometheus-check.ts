@@ -217,6 +217,12 @@ async function main(): Promise<void> {
     'one 5m error ratio per objective',
     ratio.map((s) => `${s.metric.slo ?? '?'}=${s.value[1]}`).join(' '),
   );
+  // Prometheus 3 normalizes classic histogram bounds: prom-client's le="1" is stored as "1.0".
+  const les = await query(
+    base,
+    'count by (le) (http_request_duration_seconds_bucket{le=~"1|1.0|0.5"})',
+  );
+  log(`bucket bounds as stored: ${les.map((s) => `le="${s.metric.le ?? ''}"`).join(' ')}`);
   const budget = await query(base, 'slo:error_budget_remaining:ratio');
   log(`error budget left: ${budget.map((s) => `${s.metric.slo ?? '?'}=${s.value[1]}`).join(' ')}`);
   const quiet = await query(base, `ALERTS{alertname="${FAST_BURN}"}`);
