@@ -10,15 +10,19 @@ PROMETHEUS := $(ROOT)/bin/prometheus
 $(PROMTOOL) $(PROMETHEUS): $(ROOT)/versions.env $(ROOT)/scripts/install-tools.sh
 	$(ROOT)/scripts/install-tools.sh $(notdir $@)
 
+# promtool and prometheus only (`make tools` builds every tool).
+.PHONY: obs-tools
+obs-tools: $(PROMTOOL) $(PROMETHEUS)
+
 # Writes the SLO recording rules, burn-rate alerts and their tests again from observability/slos.yaml.
 .PHONY: obs-rules
-obs-rules: bench-deps deps
+obs-rules: bench-deps deps ## Regenerate the SLO recording rules, burn-rate alerts and their promtool tests from observability/slos.yaml
 	cd $(ROOT)/verify && $(NODE_PATH_ENV) node src/observability/generate.ts
 
 # The static half of the observability proof, in CI: generated rules up to date, promtool check
 # and test rules, the dashboard lint, the image pins, the compose profile's configuration.
 .PHONY: obs-check
-obs-check: bench-deps deps $(PROMTOOL) env-file
+obs-check: bench-deps deps $(PROMTOOL) env-file ## Observability as code: rules current, promtool check and test rules, dashboard lint, pins, compose profile
 	cd $(ROOT)/verify && $(NODE_PATH_ENV) node src/observability/generate.ts --check
 	$(PROMTOOL) check rules $(OBS)/prometheus/rules/*.yaml
 	cd $(OBS)/prometheus/tests && $(PROMTOOL) test rules *.test.yaml
@@ -34,6 +38,6 @@ obs-check: bench-deps deps $(PROMTOOL) env-file
 # The dynamic half: a real Prometheus (the pinned module) scrapes the service on moto every second
 # with the rules loaded; the emulator is stopped and the fast-burn availability alert must fire.
 .PHONY: obs-prometheus-check
-obs-prometheus-check: bench-deps service-build $(PROMETHEUS) $(PROMTOOL)
+obs-prometheus-check: bench-deps service-build $(PROMETHEUS) $(PROMTOOL) ## A real Prometheus scrapes the service with the rules loaded; the fast-burn alert must fire when the emulator stops
 	cd $(ROOT)/verify && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" PROMETHEUS="$(PROMETHEUS)" \
 	  node src/observability/prometheus-check.ts

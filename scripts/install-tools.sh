@@ -27,8 +27,9 @@ declare -A modules=(
 )
 # Built only when named: the module proxy this kit's offline CI reaches refuses (403)
 # golang.stackrox.io/kube-linter, so the GitHub workflow builds it with
-# `scripts/install-tools.sh kube-linter` and `make chart-check` uses it when present.
-declare -A on_request=([kube-linter]=1)
+# `scripts/install-tools.sh kube-linter` and `make chart-check` uses it when present; promtool
+# and prometheus are large builds that only the observability targets need (make obs-tools).
+declare -A on_request=([kube-linter]=1 [promtool]=1 [prometheus]=1)
 # Linker flags of the release builds. helm's Makefile stamps its version and the Kubernetes
 # version of its client libraries (k8s.io/client-go v0.N -> 1.N); a plain `go install` leaves
 # "v3.19" and Kubernetes 1.20 as helm's default capabilities, and then `helm template`/`lint`
