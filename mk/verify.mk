@@ -52,8 +52,8 @@ workflows-check: ## actionlint + shellcheck on every workflow, every action pinn
 	$(ROOT)/verify/checks/workflows-check.sh
 
 .PHONY: image-check
-image-check: ## The image (IMAGE) hardened under Docker: hadolint, read-only run, smoke test, HEALTHCHECK, SIGTERM, sizes
-	IMAGE="$(IMAGE)" $(ROOT)/verify/checks/image-check.sh
+image-check: bench-deps ## The image (IMAGE) hardened under Docker: hadolint, read-only run, smoke test, HEALTHCHECK, SIGTERM, sizes
+	$(NODE_PATH_ENV) IMAGE="$(IMAGE)" $(ROOT)/verify/checks/image-check.sh
 
 .PHONY: compose-check
 compose-check: ## The local stack journey on EMULATOR: make up, smoke test, make up again (no change), make clean

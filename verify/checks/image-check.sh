@@ -29,11 +29,9 @@ docker network create "$net" >/dev/null
 docker run -d --name sre-kit-image-check-moto --network "$net" --network-alias emulator \
   -p "127.0.0.1:$s3_port:4566" "$MOTO_IMAGE" -p 4566 >/dev/null
 scripts/wait-ready.sh "http://127.0.0.1:$s3_port/moto-api/" 60
-# The tables and bucket, with the service's key schema, created by Terraform as on a laptop.
-state=$(mktemp -d)
-TF_ENDPOINT="http://127.0.0.1:$s3_port" TF_STATE_DIR="$state" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-  USERS_TABLE=sre-kit-users STATE_TABLE=sre-kit-state AVATARS_BUCKET=sre-kit-avatars \
-  scripts/provision-local.sh >"$state/apply.log" 2>&1 || { cat "$state/apply.log"; exit 1; }
+# The tables and bucket with the service's key schema (the image is under test here; the
+# Terraform that creates them is applied by the compose journey, the test suite and tf-moto-test).
+(cd verify && node src/provision.ts "http://127.0.0.1:$s3_port" sre-kit-users sre-kit-state sre-kit-avatars)
 
 docker run -d --name sre-kit-image-check-api --network "$net" \
   --read-only --tmpfs /tmp --cap-drop ALL --security-opt no-new-privileges --user "$user" \
