@@ -23,7 +23,9 @@ import {
   type Resources,
   type Service,
 } from './lib/stack.ts';
-import { formBody, MULTIPART_TYPE, pngOfSize } from './lib/upload.ts';
+import { formBody, MULTIPART_TYPE, pngOfSize, postUserCall } from './lib/upload.ts';
+
+const chaosUser = (name: string, avatar: Buffer) => ({ name, domain: 'chaos.example', avatar });
 
 // The SDK settings the service runs with here (its env contract); bounds below derive from them.
 const CONNECT_TIMEOUT_MS = Number(process.env.CHAOS_AWS_CONNECT_TIMEOUT_MS ?? 1000);
@@ -64,18 +66,6 @@ const nextId = (prefix: string) => `${prefix}-${++seq}`;
 const smallPng = pngOfSize(4096);
 const mediumPng = pngOfSize(256 * 1024);
 
-/** One POST /user of a fresh user named after its call id, with the given avatar. */
-const postUserCall = (url: string, id: string, name: string, avatar: Buffer, agent: Agent) =>
-  call(url, {
-    op: 'POST /user',
-    id,
-    method: 'POST',
-    path: '/user',
-    agent,
-    headers: { 'Content-Type': MULTIPART_TYPE },
-    body: formBody(`${name} ${id}`, `${id}@chaos.example`, avatar),
-  });
-
 /** Mixed traffic from `workers` loops until stopped; every call is kept for judging. */
 function mixedLoad(url: string, workers: number, prefix: string) {
   const calls: Call[] = [];
@@ -87,7 +77,7 @@ function mixedLoad(url: string, workers: number, prefix: string) {
       const kind = (w + i) % 4;
       const c =
         kind === 0 || kind === 1
-          ? await postUserCall(url, id, 'Chaos', kind === 0 ? mediumPng : smallPng, agent)
+          ? await postUserCall(url, id, chaosUser('Chaos', kind === 0 ? mediumPng : smallPng), agent)
           : kind === 2
             ? await call(url, { op: 'GET /users', id, path: '/users?limit=20', agent })
             : await call(url, { op: 'GET /state', id, path: '/state', agent });
@@ -358,7 +348,7 @@ async function sigtermDuringLoad(emulator: Emulator, resources: Resources): Prom
               agent,
             })
           : kind === 1
-            ? await postUserCall(service.url, id, 'Term', avatar, agent)
+            ? await postUserCall(service.url, id, chaosUser('Term', avatar), agent)
             : await call(service.url, { op: 'GET /status', id, path: '/status', agent });
       calls.push(c);
       if (c.status === 0) break; // the listener is closed: this client is done

@@ -1,6 +1,7 @@
 // Upload bodies for POST /user: real PNG images (the generator of the service's tests) padded to
 // an exact size with a private ancillary chunk, wrapped in multipart/form-data.
-import { request } from "node:http";
+import { request, type Agent } from "node:http";
+import { call, type Call } from "./http.ts";
 import { pngChunk, pngImage } from "../../../service/test/support/images.ts";
 
 /** A valid PNG of exactly `bytes` bytes: noise image data plus a private "prVt" chunk as padding. */
@@ -114,5 +115,26 @@ export function postUser(
       req.end(tail);
     };
     pump();
+  });
+}
+
+/**
+ * One POST /user (a `call` of lib/http.ts) of a fresh user named after its call id:
+ * "<name> <id>", <id>@<domain>, with the given avatar.
+ */
+export function postUserCall(
+  url: string,
+  id: string,
+  user: { name: string; domain: string; avatar: Buffer },
+  agent: Agent,
+): Promise<Call> {
+  return call(url, {
+    op: "POST /user",
+    id,
+    method: "POST",
+    path: "/user",
+    agent,
+    headers: { "Content-Type": MULTIPART_TYPE },
+    body: formBody(`${user.name} ${id}`, `${id}@${user.domain}`, user.avatar),
   });
 }

@@ -20,7 +20,7 @@ import { stringify } from 'yaml';
 import { call, type Call } from '../lib/http.ts';
 import { freePort, start, stop, waitForHttp } from '../lib/proc.ts';
 import { provision, REPORTS, startEmulator, startService, stopEmulator } from '../lib/stack.ts';
-import { formBody, MULTIPART_TYPE, pngOfSize } from '../lib/upload.ts';
+import { pngOfSize, postUserCall } from '../lib/upload.ts';
 import {
   metricNames,
   PROMETHEUS_SERIES,
@@ -96,15 +96,7 @@ function traffic(url: string) {
           ? await call(url, { op: 'GET /users', id, path: '/users?limit=10', agent })
           : kind === 1
             ? await call(url, { op: 'GET /state', id, path: '/state', agent })
-            : await call(url, {
-                op: 'POST /user',
-                id,
-                method: 'POST',
-                path: '/user',
-                agent,
-                headers: { 'Content-Type': MULTIPART_TYPE },
-                body: formBody(`Obs ${id}`, `${id}@obs.example`, avatar),
-              }),
+            : await postUserCall(url, id, { name: 'Obs', domain: 'obs.example', avatar }, agent),
       );
       await sleep(40);
     }
