@@ -157,6 +157,13 @@ describe('shared state (integration)', function () {
 
   it('loses no update among 50 parallel ones from two replicas: state and log agree', async function () {
     this.timeout(120_000);
+    // What this proves needs a store whose conditional writes are atomic, as DynamoDB's are (and
+    // DynamoDB Local's, under LocalStack). moto checks a transaction's conditions, then writes,
+    // without a lock between: two concurrent transactions for the same version can both commit
+    // there, and one audit entry overwrites the other. On moto the test is pending, not run.
+    if (await servedByMoto(suite.resources.emulator.endpoint)) {
+      this.skip();
+    }
     const other = await startTestApp(suite.resources);
     try {
       const before = (await logs('?limit=1')).items[0]?.version ?? 0;
@@ -192,3 +199,14 @@ describe('shared state (integration)', function () {
     }
   });
 });
+
+/** Whether the endpoint is moto (it answers its own /moto-api/). */
+async function servedByMoto(endpoint: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(2000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
