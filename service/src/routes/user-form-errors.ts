@@ -29,19 +29,28 @@ const uploadSpoolFull = () =>
     { 'Retry-After': '1' },
   );
 
+/** Why an upload was refused for lack of room: the spool's budget, or the disk itself. */
+export type UploadRefusal = 'spool_full' | 'no_space';
+
 export interface FormErrorOptions {
   avatarTooLarge: () => HttpError;
   logger: Logger;
+  /** Told of every upload refused with 503 upload_capacity (avatar_uploads_refused_total). */
+  onRefused: (reason: UploadRefusal) => void;
 }
 
 /** formidable's limit errors and a full spool or disk, as the API's own errors. */
 export function userFormError(err: unknown, options: FormErrorOptions): unknown {
-  const { avatarTooLarge, logger } = options;
-  if (err instanceof UploadSpoolFullError) return uploadSpoolFull();
+  const { avatarTooLarge, logger, onRefused } = options;
+  if (err instanceof UploadSpoolFullError) {
+    onRefused('spool_full');
+    return uploadSpoolFull();
+  }
   const { httpCode: status, code } = err as { httpCode?: unknown; code?: unknown };
   if (code === FORMIDABLE_ABORTED) return clientClosedRequest();
   if (code === 'ENOSPC') {
     logger.error({ err }, 'no space left for an upload in the temporary directory');
+    onRefused('no_space');
     return uploadSpoolFull();
   }
   if (code === FORMIDABLE_FILE_TOO_BIG || code === FORMIDABLE_FILES_TOO_BIG) {

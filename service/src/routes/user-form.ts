@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { payloadTooLarge, unsupportedMediaType } from '../http/errors.ts';
 import { FORM_MAX_FIELDS, FORM_OVERHEAD_BYTES } from '../limits.ts';
 import type { SpoolSession, UploadSpool } from '../uploads/upload-spool.ts';
-import { userFormError } from './user-form-errors.ts';
+import { userFormError, type UploadRefusal } from './user-form-errors.ts';
 
 export interface UserFormFields {
   name: string | undefined;
@@ -39,6 +39,8 @@ export interface UserFormOptions {
   avatarMaxBytes: number;
   spool: UploadSpool;
   logger: Logger;
+  /** Told of every upload refused for lack of room (503 upload_capacity). */
+  onRefused?: (reason: UploadRefusal) => void;
 }
 
 /** Two middlewares: preflight (headers only), then readForm (the body, to spooled files). */
@@ -46,10 +48,10 @@ export function userForm(options: UserFormOptions): {
   preflight: Middleware;
   readForm: Middleware;
 } {
-  const { avatarMaxBytes, spool, logger } = options;
+  const { avatarMaxBytes, spool, logger, onRefused = () => {} } = options;
   const maxRequestBytes = avatarMaxBytes + FORM_OVERHEAD_BYTES;
   const avatarTooLarge = () => payloadTooLarge(`avatar must be at most ${avatarMaxBytes} bytes`);
-  const formError = (err: unknown) => userFormError(err, { avatarTooLarge, logger });
+  const formError = (err: unknown) => userFormError(err, { avatarTooLarge, logger, onRefused });
 
   /** Rejects what cannot be a valid upload before a byte of the body is read. */
   async function preflight(ctx: Context, next: Next): Promise<void> {

@@ -4,6 +4,7 @@
 import type Router from '@koa/router';
 import type { AppDependencies } from '../app-dependencies.ts';
 import { registerUser } from '../domain/register-user.ts';
+import { Counter } from 'prom-client';
 import { exposeGauge } from '../http/metrics.ts';
 import { UploadSpool } from '../uploads/upload-spool.ts';
 import { registerGetUsers } from './get-users.ts';
@@ -22,6 +23,19 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
     'Bytes of uploads in progress held in /tmp',
     () => spool.usedBytes,
   );
+  exposeGauge(
+    metrics,
+    'avatar_upload_tmp_limit_bytes',
+    'Bytes of /tmp that uploads in progress may hold together (UPLOAD_TMP_MAX_BYTES)',
+    () => spool.capacityBytes,
+  );
+  const refused = new Counter({
+    name: 'avatar_uploads_refused_total',
+    help: 'Uploads refused with 503 upload_capacity, by reason (spool_full: the /tmp budget; no_space: the disk)',
+    labelNames: ['reason'],
+    registers: [metrics.registry],
+  });
+  for (const reason of ['spool_full', 'no_space']) refused.labels(reason).inc(0);
   const present = userPresenter(settings, avatars);
 
   registerGetUsers(router, {
@@ -31,7 +45,14 @@ export function registerUserRoutes(router: Router, deps: AppDependencies): void 
     logger,
   });
   registerPostUser(router, {
-    form: userForm({ avatarMaxBytes: settings.AVATAR_MAX_BYTES, spool, logger }),
+    form: userForm({
+      avatarMaxBytes: settings.AVATAR_MAX_BYTES,
+      spool,
+      logger,
+      onRefused: (reason) => {
+        refused.labels(reason).inc();
+      },
+    }),
     register: registerUser({
       avatars,
       users,

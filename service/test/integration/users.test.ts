@@ -667,6 +667,10 @@ describe('users (integration)', function () {
         /^http_request_duration_seconds_count\{route="\/user",method="POST",status="499"\} 1$/m,
       );
       expect(metrics).not.to.match(/^http_request_duration_seconds_count\{[^}]*status="500"\}/m);
+      // The refusal is counted by reason, beside the budget it ran into.
+      expect(metrics).to.match(/^avatar_uploads_refused_total\{reason="spool_full"\} 1$/m);
+      expect(metrics).to.match(/^avatar_uploads_refused_total\{reason="no_space"\} 0$/m);
+      expect(metrics).to.match(/^avatar_upload_tmp_limit_bytes 98304$/m);
       const email = uniqueEmail();
       const avatar = Buffer.concat([pngImage(), Buffer.alloc(60 * 1024)]);
       const accepted = await post(form({ name: 'N', email }, { bytes: avatar }), spooled.url);
