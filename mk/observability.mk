@@ -14,21 +14,25 @@ $(PROMTOOL) $(PROMETHEUS): $(ROOT)/versions.env $(ROOT)/scripts/install-tools.sh
 .PHONY: obs-tools
 obs-tools: $(PROMTOOL) $(PROMETHEUS)
 
-# Writes the SLO recording rules, burn-rate alerts and their tests again from observability/slos.yaml.
+# Writes the SLO recording rules, burn-rate alerts and their tests again from observability/slos.yaml,
+# then the Helm chart's copies of the rule files and dashboards (deploy/helm/sre-kit/files).
 .PHONY: obs-rules
-obs-rules: bench-deps deps ## Regenerate the SLO recording rules, burn-rate alerts and their promtool tests from observability/slos.yaml
+obs-rules: bench-deps deps ## Regenerate the SLO recording rules, burn-rate alerts and their promtool tests from observability/slos.yaml, and the chart's copies
 	cd $(ROOT)/verify && $(NODE_PATH_ENV) node src/observability/generate.ts
 
-# The static half of the observability proof, in CI: generated rules up to date, promtool check
-# and test rules, the dashboard lint, the image pins, the compose profile's configuration.
+# The static half of the observability proof, in CI: generated rules and the chart's copies up to
+# date, promtool check and test rules, the dashboard lint, the image pins, the chart's
+# PrometheusRule and dashboard ConfigMap against observability/, the compose profile's configuration.
 .PHONY: obs-check
-obs-check: bench-deps deps $(PROMTOOL) env-file ## Observability as code: rules current, promtool check and test rules, dashboard lint, pins, compose profile
+obs-check: bench-deps deps $(PROMTOOL) env-file ## Observability as code: rules and chart copies current, promtool check and test rules, dashboard lint, pins, compose profile, the chart's rules
 	cd $(ROOT)/verify && $(NODE_PATH_ENV) node src/observability/generate.ts --check
 	$(PROMTOOL) check rules $(OBS)/prometheus/rules/*.yaml
 	cd $(OBS)/prometheus/tests && $(PROMTOOL) test rules *.test.yaml
 	$(PROMTOOL) check config --syntax-only $(OBS)/prometheus/prometheus.yml
 	cd $(ROOT)/verify && $(NODE_PATH_ENV) PROMTOOL="$(PROMTOOL)" node src/observability/dashboard-check.ts
 	cd $(ROOT)/verify && $(NODE_PATH_ENV) node src/observability/pins-check.ts
+	@$(ROOT)/scripts/install-tools.sh helm
+	cd $(ROOT)/verify && $(NODE_PATH_ENV) HELM="$(HELM)" PROMTOOL="$(PROMTOOL)" node src/chart/observability-check.ts
 	@if docker compose version >/dev/null 2>&1; then \
 	  $(COMPOSE_ENV) $(OBS_COMPOSE_ENV) docker compose --project-directory $(ROOT) -f $(ROOT)/docker-compose.yml \
 	    --profile localstack --profile moto --profile observability config --quiet \

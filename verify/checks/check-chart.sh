@@ -6,8 +6,11 @@
 #      schemas of the PyPI package kubernetes-validate (read offline, see schemas() below)
 #   3. kube-linter with .kube-linter.yaml on the same renders, when bin/kube-linter exists
 #      (REQUIRE_KUBE_LINTER=1 makes it mandatory, as in the GitHub workflow)
-#   4. helm-unittest suites (deploy/helm/sre-kit/tests)
-#   5. verify/checks/check-kind-config.sh: the kind config's port and node image agree with the chart
+#   4. verify/src/chart/observability-check.ts: the chart's copies of observability/ are current,
+#      its PrometheusRule renders every rule of observability/prometheus/rules and its dashboard
+#      ConfigMap the dashboards (promtool check rules on the render when bin/promtool exists)
+#   5. helm-unittest suites (deploy/helm/sre-kit/tests)
+#   6. verify/checks/check-kind-config.sh: the kind config's port and node image agree with the chart
 # Tools come from `make tools` (./bin), node and the packages of verify/ from `make bench-deps`.
 # Prints the time of each step.
 set -euo pipefail
@@ -63,10 +66,11 @@ for values in values-kind.yaml values-eks.yaml ci/all-features-values.yaml; do
   "$bin/helm" template "$release" "$chart" --namespace "$namespace" --kube-version "$KUBERNETES_VERSION" \
     -f "$chart/$values" >"$out"
   renders+=("$out")
-  # ServiceMonitor is a CRD (Prometheus Operator): no schema of it ships with Kubernetes, and
-  # none is reachable offline; helm-unittest asserts its fields instead.
+  # ServiceMonitor and PrometheusRule are CRDs (Prometheus Operator): no schema of them ships
+  # with Kubernetes, and none is reachable offline; helm-unittest asserts their fields instead,
+  # and observability-check.ts (below) the PrometheusRule's rules.
   echo "   $values:" >&2
-  "$bin/kubeconform" -strict -summary -output text -skip ServiceMonitor \
+  "$bin/kubeconform" -strict -summary -output text -skip ServiceMonitor,PrometheusRule \
     -schema-location "$schema_dir/{{ .ResourceKind }}{{ .KindSuffix }}.json" "$out" >&2
 done
 done_step
@@ -83,6 +87,12 @@ elif [[ ${REQUIRE_KUBE_LINTER:-0} == 1 ]]; then
 else
   echo "   SKIPPED: $kube_linter is not installed (its Go module could not be fetched); the GitHub workflow runs it" >&2
 fi
+
+step "the chart's PrometheusRule and dashboard against observability/ (verify/src/chart/observability-check.ts)"
+promtool=()
+[[ -x $bin/promtool ]] && promtool=(PROMTOOL="$bin/promtool")
+(cd "$root/verify" && env HELM="$bin/helm" "${promtool[@]}" node src/chart/observability-check.ts) >&2
+done_step
 
 step "helm-unittest (deploy/helm/sre-kit/tests)"
 "$bin/helm-unittest" --strict --color=false -f 'tests/*_test.yaml' "$chart" >&2

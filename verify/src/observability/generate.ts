@@ -1,9 +1,11 @@
-// make obs-rules: writes the SLO rules and their promtool tests from observability/slos.yaml.
+// make obs-rules: writes the SLO rules and their promtool tests from observability/slos.yaml,
+// then the Helm chart's copies of every rule file and dashboard (chart-copies.ts).
 // make obs-check runs it with --check: it fails when a committed file differs from what it
-// generates (someone edited a generated file, or slos.yaml without regenerating).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+// generates (someone edited a generated file or a copy, or slos.yaml without regenerating).
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
+import { chartCopies, orphanCopies } from './chart-copies.ts';
 import { EVALUATION_MINUTES, ruleGroups, testGroups } from './rules.ts';
 import { loadSlos, OBSERVABILITY, ROOT } from './slos.ts';
 
@@ -18,7 +20,7 @@ const yaml = (value: unknown) => stringify(value, { lineWidth: 0, aliasDuplicate
 
 export function generatedFiles(): Map<string, string> {
   const slos = loadSlos();
-  return new Map([
+  const files = new Map([
     [
       join(RULES, 'slo-rules.yaml'),
       header(
@@ -36,27 +38,42 @@ export function generatedFiles(): Map<string, string> {
         }),
     ],
   ]);
+  const copies = chartCopies(slos.job, (path) => files.get(path) ?? readFileSync(path, 'utf8'));
+  return new Map([...files, ...copies]);
 }
 
 function main(): void {
   const check = process.argv.includes('--check');
   const stale: string[] = [];
-  for (const [path, text] of generatedFiles()) {
+  const files = generatedFiles();
+  for (const [path, text] of files) {
     const name = relative(ROOT, path);
     if (check) {
       if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(name);
     } else {
+      mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, text);
       console.log(`wrote ${name}`);
     }
   }
+  for (const path of orphanCopies(files)) {
+    const name = relative(ROOT, path);
+    if (check) stale.push(`${name} (no original)`);
+    else {
+      rmSync(path);
+      console.log(`removed ${name}`);
+    }
+  }
   if (stale.length > 0) {
     console.error(
-      `obs-rules: ${stale.join(', ')} differ from what observability/slos.yaml generates; run \`make obs-rules\``,
+      `obs-rules: ${stale.join(', ')} differ from what observability/ generates; run \`make obs-rules\``,
     );
     process.exit(1);
   }
-  if (check) console.log('obs-rules: the generated rules and tests match observability/slos.yaml');
+  if (check)
+    console.log(
+      "obs-rules: the generated rules and tests match observability/slos.yaml, the chart's copies their originals",
+    );
 }
 
 if (import.meta.main) main();

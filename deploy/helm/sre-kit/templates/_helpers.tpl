@@ -130,3 +130,20 @@ Rules between values that a JSON schema cannot express. Included by the Deployme
 {{- fail "service.nodePort is set but service.type is ClusterIP; use NodePort or LoadBalancer, or set nodePort to null" }}
 {{- end }}
 {{- end }}
+
+{{/*
+The `job` label of the service's series in the cluster: prometheusRule.job, or the Service's
+name, which Prometheus Operator makes the job of every target of the chart's ServiceMonitor.
+*/}}
+{{- define "sre-kit.ruleJob" -}}
+{{- .Values.prometheusRule.job | default (include "sre-kit.fullname" .) }}
+{{- end }}
+
+{{/*
+The label matchers that replace the job matcher of observability/prometheus/rules in the
+PrometheusRule: the job, and the release's namespace unless prometheusRule.matchNamespace is off.
+*/}}
+{{- define "sre-kit.ruleMatchers" -}}
+{{- printf "job=%q" (include "sre-kit.ruleJob" .) }}
+{{- if .Values.prometheusRule.matchNamespace }}{{ printf ",namespace=%q" .Release.Namespace }}{{ end }}
+{{- end }}
