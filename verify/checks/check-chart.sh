@@ -17,7 +17,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../versions.env
 . "$root/versions.env"
-cache=${SRE_KIT_CACHE:-/var/cache/sre-kit}
+cache=${SRE_KIT_CACHE:-$("$root/scripts/cache-dir.sh")}
 chart="$root/deploy/helm/sre-kit"
 bin="$root/bin"
 release=sre-kit
@@ -45,7 +45,7 @@ schemas() {
   echo "$out"
 }
 
-work=$(mktemp -d)
+work=$(mktemp -d "${TMPDIR:-/tmp}/sre-kit-chart-check.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 step "helm lint --strict (default values, values-kind.yaml, values-eks.yaml, ci/all-features-values.yaml)"
@@ -79,6 +79,7 @@ step "kube-linter (.kube-linter.yaml)"
 kube_linter=$bin/kube-linter
 if [[ -x $kube_linter ]]; then
   "$kube_linter" version >&2
+  # portability: allow empty-array the loop above added one render per values file
   "$kube_linter" lint --config "$root/.kube-linter.yaml" "${renders[@]}" >&2
   done_step
 elif [[ ${REQUIRE_KUBE_LINTER:-0} == 1 ]]; then

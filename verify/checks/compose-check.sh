@@ -33,7 +33,7 @@ if [[ $before != "$after" ]]; then
   echo "compose-check: FAIL: the second make up replaced containers"
   exit 1
 fi
-if ! grep -q 'No changes\.\|0 added, 0 changed, 0 destroyed' <<<"$provision_log"; then
+if ! grep -Eq 'No changes\.|0 added, 0 changed, 0 destroyed' <<<"$provision_log"; then
   echo "compose-check: FAIL: the second provisioning run changed infrastructure:"
   echo "$provision_log"
   exit 1

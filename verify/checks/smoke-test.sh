@@ -6,7 +6,7 @@
 #   and GET /logs shows the change first.
 set -euo pipefail
 base=${1:-http://localhost:8080}
-tmp=$(mktemp -d)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sre-kit-smoke.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 check() { # check NAME CONDITION...
@@ -23,7 +23,7 @@ check "GET /ready answers 200" test "$(get "$base/ready")" = 200
 
 # A real 1x1 PNG.
 printf '%s' 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' |
-  base64 -d >"$tmp/avatar.png"
+  base64 --decode >"$tmp/avatar.png"
 email="smoke-$(date +%s)-$RANDOM@example.com"
 status=$(get -X POST -F name="Smoke Test" -F email="$email" -F "avatar=@$tmp/avatar.png;type=image/png" "$base/user")
 check "POST /user with a PNG answers 201" test "$status" = 201

@@ -11,11 +11,15 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
-shopt -s nullglob globstar
+shopt -s nullglob
 
 workflows=(.github/workflows/*.yml .github/workflows/*.yaml)
-actions=(.github/actions/**/action.yml .github/actions/**/action.yaml)
 ((${#workflows[@]} > 0)) || { echo "workflows-check: no workflow in .github/workflows" >&2; exit 1; }
+# Local actions, at any depth (find: bash 3.2 has no globstar).
+actions=()
+if [[ -d .github/actions ]]; then
+  while IFS= read -r file; do actions+=("$file"); done < <(find .github/actions \( -name action.yml -o -name action.yaml \) -type f | sort)
+fi
 
 # --- 1. actionlint + shellcheck --------------------------------------------------------------
 scripts/install-tools.sh actionlint
@@ -38,12 +42,17 @@ fi
 echo "workflows-check: actionlint clean: ${workflows[*]}"
 
 # --- 2. action pins ----------------------------------------------------------------------------
-declare -A sha_of version_of uses_count
+# Each pin seen is a line "repo sha version" of $pins; the first one of a repository is the one
+# the others must match.
+pins=""
 failures=0
 fail() { echo "workflows-check: FAIL: $*" >&2; failures=$((failures + 1)); }
+first_pin() { # first_pin REPO: prints "sha version" of REPO's first pin, if any
+  printf '%s' "$pins" | awk -v repo="$1" '$1 == repo { print $2, $3; exit }'
+}
 sha_re='^([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)(/[^@]*)?@([0-9a-f]{40})$'
 version_re='^v?[0-9]+\.[0-9]+\.[0-9]+$'
-for file in "${workflows[@]}" "${actions[@]}"; do
+for file in "${workflows[@]}" ${actions[@]+"${actions[@]}"}; do
   lineno=0
   while IFS= read -r line || [[ -n $line ]]; do
     lineno=$((lineno + 1))
@@ -71,18 +80,19 @@ for file in "${workflows[@]}" "${actions[@]}"; do
       fail "$where: $repo@$sha needs its release as a comment ('# vX.Y.Z'), found '${comment}'"
       continue
     fi
-    if [[ -n ${sha_of[$repo]:-} && ${sha_of[$repo]} != "$sha" ]]; then
-      fail "$where: $repo@$sha, but ${sha_of[$repo]} elsewhere: use one SHA per action"
-    elif [[ -n ${version_of[$repo]:-} && ${version_of[$repo]} != "$comment" ]]; then
-      fail "$where: $repo@$sha is commented '$comment', but '${version_of[$repo]}' elsewhere"
+    first=$(first_pin "$repo")
+    if [[ -n $first && ${first% *} != "$sha" ]]; then
+      fail "$where: $repo@$sha, but ${first% *} elsewhere: use one SHA per action"
+    elif [[ -n $first && ${first#* } != "$comment" ]]; then
+      fail "$where: $repo@$sha is commented '$comment', but '${first#* }' elsewhere"
     fi
-    sha_of[$repo]=$sha
-    version_of[$repo]=$comment
-    uses_count[$repo]=$((${uses_count[$repo]:-0} + 1))
+    pins+="$repo $sha $comment"$'\n'
   done <"$file"
 done
 ((failures == 0)) || { echo "workflows-check: $failures action pin problem(s)" >&2; exit 1; }
 echo "workflows-check: action pins (one SHA per action, everywhere):"
-for repo in $(printf '%s\n' "${!sha_of[@]}" | sort); do
-  printf '  %-36s %-9s %s  (%d uses)\n' "$repo" "${version_of[$repo]}" "${sha_of[$repo]}" "${uses_count[$repo]}"
-done
+printf '%s' "$pins" | sort | awk '
+  $1 != repo { if (repo != "") print_pin(); repo = $1; sha = $2; version = $3; uses = 0 }
+  { uses++ }
+  END { if (repo != "") print_pin() }
+  function print_pin() { printf "  %-36s %-9s %s  (%d uses)\n", repo, version, sha, uses }'
