@@ -1,13 +1,27 @@
 # sre-kit: every command a developer or CI runs. `make help` lists them.
 # Pinned versions come from versions.env; the targets of each area live in mk/*.mk.
+# Recipes are bash 3.2 (macOS's /bin/bash) and use only options that BSD and GNU tools share:
+# `make portability-check` scans them (docs/portability.md).
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
+# GNU Make 3.81 (macOS's /usr/bin/make) has no .SHELLFLAGS: the flags go with the shell there.
+ifeq ($(MAKE_VERSION),3.81)
+SHELL := bash -euo pipefail
+endif
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 include $(ROOT)/versions.env
-export SRE_KIT_CACHE ?= /var/cache/sre-kit
+# Downloads and builds (scripts/cache-dir.sh): /var/cache/sre-kit when writable, else ~/.cache/sre-kit.
+SRE_KIT_CACHE ?= $(shell $(ROOT)/scripts/cache-dir.sh)
+export SRE_KIT_CACHE := $(SRE_KIT_CACHE)
+
+# The pinned Go tools (scripts/install-tools.sh): `$(call tool,VAR,name)` is ./bin/name, which is
+# the tool on PATH when it prints the version of versions.env, else the pinned build (made on first
+# use, cached per version). Looked up once per make run, by the recipes that use it; a variable
+# set on the command line (KIND=/path/to/kind) is used as it is.
+tool = $(eval $(1) := $$(shell $(ROOT)/scripts/install-tools.sh --path $(2)))$($(1))
 
 # Node 24 from the machine, or the pinned official binary (scripts/ensure-node.sh).
 NODE_BIN = $(shell $(ROOT)/scripts/ensure-node.sh)

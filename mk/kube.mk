@@ -1,6 +1,6 @@
 # Kubernetes: the Helm chart (deploy/helm/sre-kit), a local kind cluster (deploy/kind) and the
 # chart's offline checks. `make kind-up deploy-kind`, then http://localhost:30080/status.
-# Tools are pinned in versions.env and built into ./bin by `make tools`.
+# Tools are pinned in versions.env: the one on PATH at that version, else built into ./bin (make tools).
 
 KIND_CLUSTER ?= sre-kit
 KIND_CONFIG := $(ROOT)/deploy/kind/cluster.yaml
@@ -8,10 +8,11 @@ KUBE_CONTEXT = kind-$(KIND_CLUSTER)
 CHART := $(ROOT)/deploy/helm/sre-kit
 HELM_RELEASE ?= sre-kit
 HELM_NAMESPACE ?= sre-kit
-HELM ?= $(ROOT)/bin/helm
-KIND ?= $(ROOT)/bin/kind
-HELM_DOCS ?= $(ROOT)/bin/helm-docs
-HELM_SCHEMA ?= $(ROOT)/bin/helm-values-schema-json
+# helm, kind, helm-docs, helm-values-schema-json: PATH at the pinned version, else the pinned build.
+HELM ?= $(call tool,HELM,helm)
+KIND ?= $(call tool,KIND,kind)
+HELM_DOCS ?= $(call tool,HELM_DOCS,helm-docs)
+HELM_SCHEMA ?= $(call tool,HELM_SCHEMA,helm-values-schema-json)
 KUBECTL ?= kubectl
 # The image of `make image` (mk/image.mk defines the same defaults): name:<service version>.
 IMAGE_NAME ?= sre-kit-api
@@ -32,6 +33,8 @@ define require_docker
 	@command -v docker >/dev/null 2>&1 || { echo "error: docker is not installed (https://docs.docker.com/get-docker/)" >&2; exit 1; }
 	@docker info >/dev/null 2>&1 || { echo "error: the Docker engine is not running (start Docker Desktop or dockerd)" >&2; exit 1; }
 endef
+# A pinned tool that could not be made: install-tools.sh printed why just above.
+TOOL_HINT = put it on PATH at the version of versions.env, or install Go (https://go.dev/dl) to build it
 define require_tool
 	@command -v $(1) >/dev/null 2>&1 || [[ -x $(1) ]] || { echo "error: $(2) is missing ($(1)): $(3)" >&2; exit 1; }
 endef
@@ -50,7 +53,7 @@ kube-tools:
 .PHONY: kind-up
 kind-up: ## Create the kind cluster (idempotent) and link the local stack's emulator to it
 	$(require_docker)
-	$(call require_tool,$(KIND),kind,run 'make tools')
+	$(call require_tool,$(KIND),kind $(KIND_VERSION),$(TOOL_HINT))
 	$(call require_tool,$(KUBECTL),kubectl,install it: https://kubernetes.io/docs/tasks/tools/)
 	@if $(KIND) get clusters 2>/dev/null | grep -qx '$(KIND_CLUSTER)'; then \
 	  echo "kind cluster '$(KIND_CLUSTER)' exists"; \
@@ -67,7 +70,7 @@ kind-up: ## Create the kind cluster (idempotent) and link the local stack's emul
 .PHONY: kind-load
 kind-load: ## Build the service image ($(IMAGE)) and load it into the kind cluster
 	$(require_docker)
-	$(call require_tool,$(KIND),kind,run 'make tools')
+	$(call require_tool,$(KIND),kind $(KIND_VERSION),$(TOOL_HINT))
 	$(require_cluster)
 	@case "$(IMAGE)" in *:latest|*:) echo "error: IMAGE needs a version tag, not '$(IMAGE)'" >&2; exit 1;; esac
 	$(MAKE) image IMAGE=$(IMAGE)
@@ -77,8 +80,8 @@ kind-load: ## Build the service image ($(IMAGE)) and load it into the kind clust
 .PHONY: kind-preflight
 kind-preflight:
 	$(require_docker)
-	$(call require_tool,$(KIND),kind,run 'make tools')
-	$(call require_tool,$(HELM),helm,run 'make tools')
+	$(call require_tool,$(KIND),kind $(KIND_VERSION),$(TOOL_HINT))
+	$(call require_tool,$(HELM),helm $(HELM_VERSION),$(TOOL_HINT))
 	$(call require_tool,$(KUBECTL),kubectl,install it: https://kubernetes.io/docs/tasks/tools/)
 	$(require_cluster)
 	@EMULATOR_CONTAINER=$(EMULATOR_CONTAINER) $(ROOT)/deploy/kind/emulator-link.sh name >/dev/null
@@ -111,7 +114,7 @@ kind-rollout-check: bench-deps ## Rolling restart on kind under light load (20 r
 
 .PHONY: kind-down
 kind-down: ## Delete the kind cluster
-	$(call require_tool,$(KIND),kind,run 'make tools')
+	$(call require_tool,$(KIND),kind $(KIND_VERSION),$(TOOL_HINT))
 	$(KIND) delete cluster --name $(KIND_CLUSTER)
 
 .PHONY: chart-check
@@ -137,7 +140,6 @@ UNDOCUMENTED_VALUES = $(NODE_PATH_ENV) node $(ROOT)/verify/src/chart/undocumente
 
 .PHONY: chart-docs
 chart-docs: ## Regenerate the chart's README.md and values.schema.json from values.yaml (README.md.gotmpl)
-	@$(ROOT)/scripts/install-tools.sh helm-docs helm-values-schema-json
 	$(call chart_schema,values.schema.json)
 	$(HELM_DOCS) $(CHART_DOCS_ARGS)
 	@missing=$$($(UNDOCUMENTED_VALUES) $(CHART)/values.schema.json); \
@@ -145,8 +147,7 @@ chart-docs: ## Regenerate the chart's README.md and values.schema.json from valu
 
 .PHONY: chart-docs-check
 chart-docs-check: ## Fail when the chart's README.md or values.schema.json differs from what values.yaml generates (prints the diff)
-	@$(ROOT)/scripts/install-tools.sh helm-docs helm-values-schema-json
-	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/sre-kit-chart-docs.XXXXXX") && trap 'rm -rf "$$tmp"' EXIT && \
 	$(call chart_schema,$$tmp/values.schema.json) && \
 	$(HELM_DOCS) $(CHART_DOCS_ARGS) --dry-run >$$tmp/README.md && \
 	stale=0 && \

@@ -13,7 +13,9 @@ TF_K8S_MINOR = $(word 1,$(subst ., ,$(KUBERNETES_VERSION))).$(word 2,$(subst ., 
 
 # terraform-docs writes the part of each README between its markers (terraform/.terraform-docs.yml):
 # terraform/ and every module.
-TF_DOCS = $(ROOT)/bin/terraform-docs
+# tflint and terraform-docs: PATH at the pinned version, else the pinned build (Makefile: tool).
+TF_DOCS ?= $(call tool,TF_DOCS,terraform-docs)
+TFLINT ?= $(call tool,TFLINT,tflint)
 TF_DOCS_DIRS = $(TF_DIR) $(sort $(patsubst %/,%,$(dir $(wildcard $(TF_DIR)/modules/*/main.tf))))
 
 TF_REQUIRE = command -v terraform >/dev/null 2>&1 || { echo "error: terraform is not installed: install Terraform >= 1.5 (versions.env pins $(TERRAFORM_VERSION)), https://developer.hashicorp.com/terraform/install" >&2; exit 1; }
@@ -31,28 +33,25 @@ tf-check: ## Terraform static checks: fmt, validate, tflint, checkov, pins, gene
 	@grep -A3 '^variable "eks_kubernetes_version"' $(TF_DIR)/variables.tf | grep -q 'default *= *"$(TF_K8S_MINOR)"' || { \
 	  echo "error: terraform/variables.tf eks_kubernetes_version default is not \"$(TF_K8S_MINOR)\" (KUBERNETES_VERSION=$(KUBERNETES_VERSION))" >&2; exit 1; }
 	@echo "tflint $(TFLINT_VERSION) ($(TFLINT_CONFIG))"
-	@$(ROOT)/scripts/install-tools.sh tflint
-	@cd $(TF_DIR) && $(ROOT)/bin/tflint --config=$(TF_DIR)/$(TFLINT_CONFIG) --recursive --format=compact
+	@cd $(TF_DIR) && $(TFLINT) --config=$(TF_DIR)/$(TFLINT_CONFIG) --recursive --format=compact
 	@echo "checkov $(CHECKOV_VERSION)"
 	@cd $(TF_DIR) && "$$($(ROOT)/scripts/ensure-pytool.sh 'checkov==$(CHECKOV_VERSION)')/checkov" --config-file $(TF_DIR)/.checkov.yaml --directory .
 	@$(MAKE) tf-docs-check
 
 .PHONY: tf-docs
 tf-docs: ## Regenerate the terraform-docs part of terraform/README.md and terraform/modules/*/README.md
-	@$(ROOT)/scripts/install-tools.sh terraform-docs
 	@cd $(TF_DIR) && for dir in $(TF_DOCS_DIRS); do $(TF_DOCS) --config .terraform-docs.yml "$$dir"; done
 
 .PHONY: tf-docs-check
 tf-docs-check: ## Fail when a generated README section under terraform/ is stale, naming each one
 	@echo "terraform-docs $(TERRAFORM_DOCS_VERSION) --output-check: README.md of terraform/ and of each module"
-	@$(ROOT)/scripts/install-tools.sh terraform-docs
 	@stale=(); failed=0; \
 	  for dir in $(TF_DOCS_DIRS); do \
 	    if ! out=$$(cd $(TF_DIR) && $(TF_DOCS) --config .terraform-docs.yml --output-check "$$dir" 2>&1); then \
 	      if grep -q 'is out of date' <<<"$$out"; then stale+=("$${dir#$(ROOT)/}/README.md"); else echo "$$out" >&2; failed=1; fi; \
 	    fi; \
 	  done; \
-	  for f in "$${stale[@]}"; do echo "stale: $$f" >&2; done; \
+	  for f in $${stale[@]+"$${stale[@]}"}; do echo "stale: $$f" >&2; done; \
 	  ((failed == 0)) || { echo "error: terraform-docs failed (above)" >&2; exit 1; }; \
 	  (($${#stale[@]} == 0)) || { echo "error: $${#stale[@]} generated README section(s) differ from the .tf files: run 'make tf-docs' and commit the result" >&2; exit 1; }
 
