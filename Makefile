@@ -35,7 +35,7 @@ Kubernetes on kind|tools kind-up kind-load deploy-kind kind-rollout-check browse
 AWS|deploy-aws destroy-aws tf-check tf-moto-test tf-local tf-local-destroy tf-docs tf-docs-check;\
 Observability|obs-check obs-prometheus-check obs-rules;\
 Image|image;\
-Verification|bench bench-check chaos fuzz policy-check workflows-check image-check compose-check kind-journey bench-deps bench-typecheck;\
+Verification|bench bench-check chaos fuzz policy-check workflows-check portability-check image-check compose-check kind-journey bench-deps bench-typecheck;\
 Help|help
 
 .PHONY: help

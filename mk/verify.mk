@@ -51,6 +51,10 @@ policy-check: bench-deps deps ## Repository policy tests: workflows, version pin
 workflows-check: ## actionlint + shellcheck on every workflow, every action pinned by commit SHA
 	$(ROOT)/verify/checks/workflows-check.sh
 
+.PHONY: portability-check
+portability-check: bench-deps ## shellcheck on every script, and no bash 4+, GNU-only or post-3.81 make construct in scripts and recipes (macOS)
+	$(NODE_PATH_ENV) $(ROOT)/verify/checks/portability-check.sh
+
 .PHONY: image-check
 image-check: bench-deps ## The image (IMAGE) hardened under Docker: hadolint, read-only run, smoke test, HEALTHCHECK, SIGTERM, sizes
 	$(NODE_PATH_ENV) IMAGE="$(IMAGE)" $(ROOT)/verify/checks/image-check.sh
