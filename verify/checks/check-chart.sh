@@ -4,7 +4,8 @@
 #   2. helm template (Kubernetes KUBERNETES_VERSION, namespace sre-kit) for kind, EKS and
 #      all-features values, each piped to kubeconform -strict against the Kubernetes 1.33 JSON
 #      schemas of the PyPI package kubernetes-validate (read offline, see schemas() below)
-#   3. kube-linter with .kube-linter.yaml on the same renders, when bin/kube-linter exists
+#   3. kube-linter with .kube-linter.yaml on the same renders, when it is on PATH at the pinned
+#      version or was built (scripts/install-tools.sh kube-linter)
 #      (REQUIRE_KUBE_LINTER=1 makes it mandatory, as in the GitHub workflow)
 #   4. verify/src/chart/observability-check.ts: the chart's copies of observability/ are current,
 #      its PrometheusRule renders every rule of observability/prometheus/rules and its dashboard
@@ -76,17 +77,17 @@ done
 done_step
 
 step "kube-linter (.kube-linter.yaml)"
-kube_linter=$bin/kube-linter
-if [[ -x $kube_linter ]]; then
+# On PATH at the pinned version, or built before (scripts/install-tools.sh kube-linter): never built here.
+if kube_linter=$("$root/scripts/install-tools.sh" --installed kube-linter); then
   "$kube_linter" version >&2
   # portability: allow empty-array the loop above added one render per values file
   "$kube_linter" lint --config "$root/.kube-linter.yaml" "${renders[@]}" >&2
   done_step
 elif [[ ${REQUIRE_KUBE_LINTER:-0} == 1 ]]; then
-  echo "check-chart: kube-linter is required (REQUIRE_KUBE_LINTER=1) but $kube_linter is missing; run 'scripts/install-tools.sh kube-linter'" >&2
+  echo "check-chart: kube-linter is required (REQUIRE_KUBE_LINTER=1) but kube-linter $KUBE_LINTER_VERSION is neither on PATH nor built; run 'scripts/install-tools.sh kube-linter'" >&2
   exit 1
 else
-  echo "   SKIPPED: $kube_linter is not installed (its Go module could not be fetched); the GitHub workflow runs it" >&2
+  echo "   SKIPPED: kube-linter $KUBE_LINTER_VERSION is neither on PATH nor built (its Go module could not be fetched here); the GitHub workflow runs it" >&2
 fi
 
 step "the chart's PrometheusRule and dashboard against observability/ (verify/src/chart/observability-check.ts)"
