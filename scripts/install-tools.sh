@@ -203,7 +203,7 @@ build() {
 # ensure NAME [no-build]: ./bin/NAME is the pinned version (a PATH one, or the cached build).
 ensure() {
   local name=$1 out
-  tool_spec "$name" || { log "unknown tool '$name' (make tools builds: $default_tools; the others are in tool_spec of scripts/install-tools.sh)"; return 2; }
+  tool_spec "$name" || { log "unknown tool '$name' (known: $default_tools, and the on-request ones of tool_spec in scripts/install-tools.sh)"; return 2; }
   mkdir -p "$bin"
   from_path "$name" && return 0
   out=$(build_dir "$name")
