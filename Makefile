@@ -21,7 +21,7 @@ export SRE_KIT_CACHE := $(SRE_KIT_CACHE)
 # the tool on PATH when it prints the version of versions.env, else the pinned build (made on first
 # use, cached per version). Looked up once per make run, by the recipes that use it; a variable
 # set on the command line (KIND=/path/to/kind) is used as it is.
-tool = $(eval $(1) := $$(shell $(ROOT)/scripts/install-tools.sh --path $(2)))$($(1))
+tool = $(eval $(1) := $$(shell SRE_KIT_CACHE='$(SRE_KIT_CACHE)' $(ROOT)/scripts/install-tools.sh --path $(2)))$($(1))
 
 # Node 24 from the machine, or the pinned official binary (scripts/ensure-node.sh).
 NODE_BIN = $(shell $(ROOT)/scripts/ensure-node.sh)
