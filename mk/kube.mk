@@ -43,7 +43,7 @@ define require_cluster
 endef
 
 .PHONY: tools
-tools: ## Build the pinned tools (helm, kind, kubeconform, helm-unittest, helm-docs, helm-values-schema-json, tflint, terraform-docs, actionlint) into ./bin
+tools: ## Put the pinned tools (helm, kind, kubeconform, helm-unittest, helm-docs, helm-values-schema-json, tflint, terraform-docs, actionlint) into ./bin: a PATH one at the pinned version is linked, the others built
 	$(ROOT)/scripts/install-tools.sh
 
 .PHONY: kube-tools

@@ -8,7 +8,7 @@
 # to it. Otherwise (absent, or another version, which is said on one line) the pinned version is
 # built from its Go module, cached per version under $SRE_KIT_CACHE/gobin, and copied into ./bin;
 # a second run only copies.
-# Runs under bash 3.2 (macOS's /bin/bash): no associative arrays or other bash 4 features
+# Written for bash 3.2 (macOS's /bin/bash): no associative arrays or other bash 4 features
 # (make portability-check scans for them).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
