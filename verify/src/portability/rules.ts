@@ -198,6 +198,22 @@ export const LINE_RULES: readonly LineRule[] = [
     good: ["sed -i.bak 's/a/b/' f && rm f.bak", "sed 's/a/b/' f >f.tmp && mv f.tmp f"],
   },
   {
+    id: 'sed-block-semicolon',
+    dialect: 'shell',
+    message: "BSD sed needs ; before the } of a { ... } block: '/x/{p;q;}'",
+    test: re(String.raw`\bsed\b.*(?<![\\$])\{[^{}]*[^;\s{}\\]\}`),
+    bad: ["sed -n '/^x/{p;q}' f"],
+    good: ["sed -n '/^x/{p;q;}' f", "sed 's/a\\{2\\}/b/' f", 'sed "s/${from}/to/" f'],
+  },
+  {
+    id: 'sed-newline-replacement',
+    dialect: 'shell',
+    message: 'BSD sed writes \\n in a replacement as n: use tr, awk, or a backslash-newline',
+    test: re(String.raw`\bsed\b.*\bs/(?:[^/\\]|\\.)*/(?:[^/\\]|\\[^n])*\\n`),
+    bad: ["sed 's/,/\\n/g' f"],
+    good: ["tr ',' '\\n' <f", "sed -n 's/\\n$//p' f"],
+  },
+  {
     id: 'sed-r',
     dialect: 'shell',
     message: 'sed -r is GNU: use sed -E',
