@@ -91,9 +91,10 @@ else
 fi
 
 step "the chart's PrometheusRule and dashboard against observability/ (verify/src/chart/observability-check.ts)"
+# promtool when on PATH at the pinned version or built before (make obs-tools): never built here.
 promtool=()
-[[ -x $bin/promtool ]] && promtool=(PROMTOOL="$bin/promtool")
-(cd "$root/verify" && env HELM="$bin/helm" "${promtool[@]}" node src/chart/observability-check.ts) >&2
+if found=$("$root/scripts/install-tools.sh" --installed promtool); then promtool=(PROMTOOL="$found"); fi
+(cd "$root/verify" && env HELM="$bin/helm" ${promtool[@]+"${promtool[@]}"} node src/chart/observability-check.ts) >&2
 done_step
 
 step "helm-unittest (deploy/helm/sre-kit/tests)"
