@@ -1,0 +1,30 @@
+// ESLint flat config: typescript-eslint's type-checked rules, Prettier owns formatting; the same
+// rules as service/eslint.config.js, except that these programs report on the console.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      '.schemathesis/',
+      // Not linted yet (nor formatted, see .prettierignore): remove these two once they are.
+      'src/observability/',
+      'src/bench.ts',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  prettier,
+);
