@@ -77,7 +77,12 @@ function mixedLoad(url: string, workers: number, prefix: string) {
       const kind = (w + i) % 4;
       const c =
         kind === 0 || kind === 1
-          ? await postUserCall(url, id, chaosUser('Chaos', kind === 0 ? mediumPng : smallPng), agent)
+          ? await postUserCall(
+              url,
+              id,
+              chaosUser('Chaos', kind === 0 ? mediumPng : smallPng),
+              agent,
+            )
           : kind === 2
             ? await call(url, { op: 'GET /users', id, path: '/users?limit=20', agent })
             : await call(url, { op: 'GET /state', id, path: '/state', agent });
@@ -297,7 +302,10 @@ async function emulatorOutage(
   const cleanupDeadline = Date.now() + 60_000;
   let pendingCleanups = Number.NaN;
   while (Date.now() < cleanupDeadline) {
-    const metrics = await fetch(`${service.url}/metrics`).then((r) => r.text(), () => '');
+    const metrics = await fetch(`${service.url}/metrics`).then(
+      (r) => r.text(),
+      () => '',
+    );
     pendingCleanups = Number(/^avatar_cleanup_pending (\d+)/m.exec(metrics)?.[1] ?? Number.NaN);
     if (pendingCleanups === 0) break;
     await sleep(500);

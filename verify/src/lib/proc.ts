@@ -165,9 +165,13 @@ export function pinToCpu(pid: number, cpu: number | undefined): boolean {
   const cpus = availableParallelism();
   if (cpus < 2) return false;
   try {
-    execFileSync('taskset', ['-a', '-pc', cpu === undefined ? `0-${cpus - 1}` : String(cpu), String(pid)], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'taskset',
+      ['-a', '-pc', cpu === undefined ? `0-${cpus - 1}` : String(cpu), String(pid)],
+      {
+        stdio: 'ignore',
+      },
+    );
     return true;
   } catch {
     return false;
