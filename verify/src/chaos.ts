@@ -41,22 +41,28 @@ const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_SERVER_MS = 60_000;
 const CHECKING_INTERVAL_MS = 30_000;
 
-const results: { scenario: string; pass: boolean; figures: Record<string, unknown> }[] = [];
+/** A measured figure: printed as it is, objects and arrays as JSON. */
+type Figure = string | number | boolean | null | undefined | object;
+const results: { scenario: string; pass: boolean; figures: Record<string, Figure> }[] = [];
 const t0 = performance.now();
 const at = () => ((performance.now() - t0) / 1000).toFixed(1).padStart(6);
-const log = (message: string) => console.log(`[chaos ${at()}s] ${message}`);
+const log = (message: string) => {
+  console.log(`[chaos ${at()}s] ${message}`);
+};
 const r0 = (n: number) => Math.round(n);
 
 function verdict(
   scenario: string,
   pass: boolean,
-  figures: Record<string, unknown>,
+  figures: Record<string, Figure>,
   notes: string[] = [],
 ) {
   results.push({ scenario, pass, figures });
   console.log(`\n${pass ? 'PASS' : 'FAIL'} ${scenario}`);
   for (const [key, value] of Object.entries(figures))
-    console.log(`       ${key}: ${typeof value === 'object' ? JSON.stringify(value) : value}`);
+    console.log(
+      `       ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+    );
   for (const note of notes) console.log(`       ! ${note}`);
   console.log('');
 }
@@ -423,7 +429,7 @@ function dripper(port: number, head: string, drip: string, everyMs: number, capM
       socket.write(head);
       let i = 0;
       timer = setInterval(() => {
-        if (!socket.destroyed) socket.write(drip[i++ % drip.length]!);
+        if (!socket.destroyed) socket.write(drip.charAt(i++ % drip.length));
       }, everyMs);
     });
     const cap = setTimeout(() => socket.destroy(), capMs);
@@ -476,6 +482,7 @@ async function slowClients(service: Service): Promise<void> {
   const others: Call[] = [];
   let running = true;
   const monitor = (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set false below, while this loop awaits
     while (running) {
       const [a, b] = await Promise.all([
         call(service.url, {

@@ -85,7 +85,11 @@ const st = spawn(join(bin, 'st'), args, {
   env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false', NO_COLOR: '1' },
 });
 const limit = setTimeout(() => st.kill('SIGTERM'), TIME_LIMIT_MS);
-const code = await new Promise<number>((resolve) => st.once('exit', (c) => resolve(c ?? 1)));
+const code = await new Promise<number>((resolve) =>
+  st.once('exit', (c) => {
+    resolve(c ?? 1);
+  }),
+);
 clearTimeout(limit);
 closeSync(consoleFd);
 printSchemathesisConsole(readFileSync(consoleLog, 'utf8'), code === 0);

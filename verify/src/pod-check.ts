@@ -38,10 +38,12 @@ const VERIFY = resolve(import.meta.dirname, '..');
 const CHART = join(ROOT, 'deploy/helm/sre-kit');
 
 class CheckFailed extends Error {}
-const log = (message: string) => console.error(`pod-check: ${message}`);
-const fail = (message: string): never => {
-  throw new CheckFailed(message);
+const log = (message: string) => {
+  console.error(`pod-check: ${message}`);
 };
+function fail(message: string): never {
+  throw new CheckFailed(message);
+}
 function required(name: string): string {
   const value = process.env[name];
   if (!value)
@@ -171,7 +173,9 @@ interface Answer {
  */
 function probeOnce(base: string, path: string, timeoutSeconds: number): Promise<Answer> {
   return new Promise((resolve) => {
-    const noAnswer = () => resolve({ code: '000', body: '' });
+    const noAnswer = () => {
+      resolve({ code: '000', body: '' });
+    };
     const request = get(
       `${base}${path}`,
       { agent: false, signal: AbortSignal.timeout(timeoutSeconds * 1000) },
@@ -179,9 +183,9 @@ function probeOnce(base: string, path: string, timeoutSeconds: number): Promise<
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', noAnswer);
-        res.on('end', () =>
-          resolve({ code: String(res.statusCode), body: Buffer.concat(chunks).toString('utf8') }),
-        );
+        res.on('end', () => {
+          resolve({ code: String(res.statusCode), body: Buffer.concat(chunks).toString('utf8') });
+        });
       },
     );
     request.on('error', noAnswer);
@@ -254,8 +258,8 @@ async function main(): Promise<void> {
     'no-new-privileges',
     '--publish',
     `127.0.0.1::${s.port}`,
+    '--read-only', // the rendered container's root is read-only (checked above)
   ];
-  if (s.readOnly) args.push('--read-only');
   if (s.fsGroup !== null) args.push('--group-add', String(s.fsGroup));
   for (const t of s.tmpfs) args.push('--tmpfs', t);
   if (s.memory) args.push('--memory', s.memory);
@@ -276,6 +280,7 @@ async function main(): Promise<void> {
   // network (STATUS_URL pointed at the app container instead of the Service).
   if (testPod) {
     const [entrypoint, ...command] = testPod.command;
+    if (entrypoint === undefined) fail('the helm test pod has no command');
     const run = spawnSync(
       'docker',
       [

@@ -19,16 +19,18 @@ import {
   checkCreated,
   emptyVersionedBucket,
   leftovers,
-  type Outputs,
+  parseOutputs,
 } from './terraform/moto-checks.ts';
 
 const TF_DIR = join(ROOT, 'terraform');
 
 class CheckFailed extends Error {}
-const log = (message: string) => console.error(`tf-moto: ${message}`);
-const die = (message: string): never => {
-  throw new CheckFailed(message);
+const log = (message: string) => {
+  console.error(`tf-moto: ${message}`);
 };
+function die(message: string): never {
+  throw new CheckFailed(message);
+}
 function required(name: string): string {
   const value = process.env[name];
   if (!value)
@@ -37,7 +39,9 @@ function required(name: string): string {
 }
 const startedAt = performance.now();
 const elapsed = () => `${Math.round((performance.now() - startedAt) / 1000)}s`;
-const step = (message: string) => log(`--- ${message} (+${elapsed()})`);
+const step = (message: string) => {
+  log(`--- ${message} (+${elapsed()})`);
+};
 const tail = (file: string, lines: number) =>
   readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 const firstLine = (file: string, pattern: RegExp) =>
@@ -140,12 +144,7 @@ async function main(moto: { endpoint: string }): Promise<void> {
     encoding: 'utf8',
   });
   writeFileSync(join(work, 'outputs.json'), outputsJson);
-  const outputs = Object.fromEntries(
-    Object.entries(JSON.parse(outputsJson) as Record<string, { value: unknown }>).map(([k, v]) => [
-      k,
-      v.value,
-    ]),
-  ) as Outputs;
+  const outputs = parseOutputs(outputsJson);
 
   // --- what was created matches the spec ----------------------------------------------------------
   step('checking the created resources (key schema drift, bucket, tables, app policy)');
@@ -216,7 +215,8 @@ async function main(moto: { endpoint: string }): Promise<void> {
 
   step('checking that nothing is left');
   const state = spawnSync('terraform', [`-chdir=${TF_DIR}`, 'state', 'list'], { encoding: 'utf8' });
-  const inState = (state.stdout ?? '').trim();
+  if (state.error) die(`terraform state list: ${state.error.message}`);
+  const inState = state.stdout.trim();
   if (inState) die(`resources still in the state after destroy: ${inState}`);
   const found = await leftovers(endpoint);
   for (const [kind, names] of Object.entries(found))
@@ -238,6 +238,7 @@ for (const name of [
   'AWS_CONFIG_FILE',
   'AWS_SHARED_CREDENTIALS_FILE',
 ])
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- unsets the variable for every child process
   delete process.env[name];
 Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: 'test',

@@ -23,7 +23,8 @@ type Fields = Record<string, unknown>;
 const asFields = (value: unknown): Fields =>
   value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Fields) : {};
 const asList = (value: unknown): Fields[] => (Array.isArray(value) ? value.map(asFields) : []);
-const show = (value: unknown) => JSON.stringify(value) ?? 'undefined';
+const show = (value: unknown): string =>
+  value === undefined ? 'undefined' : JSON.stringify(value);
 
 const values = asFields(parse(readFileSync(VALUES_PATH, 'utf8')));
 const service = asFields(values.service);
@@ -114,7 +115,7 @@ check(
 );
 const nodes = asList(cfg.nodes);
 check(
-  nodes.length >= 1 && nodes[0].role === 'control-plane',
+  nodes[0]?.role === 'control-plane',
   'first node is the control-plane',
   `${KIND_PATH}: the first node must be the control-plane`,
 );
@@ -144,7 +145,7 @@ check(
 
 check(
   Number.isInteger(nodePort) && (nodePort as number) >= 30000 && (nodePort as number) <= 32767,
-  `values-kind.yaml service.nodePort = ${nodePort}`,
+  `values-kind.yaml service.nodePort = ${show(nodePort)}`,
   `${VALUES_PATH}: service.nodePort must be an integer in 30000-32767, got ${show(nodePort)}`,
 );
 check(
@@ -166,13 +167,13 @@ for (const pm of mappings) {
   );
   check(
     pm.containerPort === nodePort,
-    `kind containerPort = chart nodePort (${nodePort})`,
-    `${KIND_PATH}: containerPort ${pm.containerPort} != service.nodePort ${nodePort} of values-kind.yaml`,
+    `kind containerPort = chart nodePort (${show(nodePort)})`,
+    `${KIND_PATH}: containerPort ${show(pm.containerPort)} != service.nodePort ${show(nodePort)} of values-kind.yaml`,
   );
   check(
     pm.hostPort === nodePort,
-    `kind hostPort = chart nodePort (${nodePort})`,
-    `${KIND_PATH}: hostPort ${pm.hostPort} != service.nodePort ${nodePort} of values-kind.yaml`,
+    `kind hostPort = chart nodePort (${show(nodePort)})`,
+    `${KIND_PATH}: hostPort ${show(pm.hostPort)} != service.nodePort ${show(nodePort)} of values-kind.yaml`,
   );
   check(
     pm.listenAddress === '127.0.0.1',
@@ -192,9 +193,9 @@ check(
   svc.kind === 'Service' &&
     spec.type === 'NodePort' &&
     ports.length === 1 &&
-    ports[0].nodePort === nodePort,
-  `rendered Service (values-kind.yaml) is NodePort ${nodePort}`,
-  `the Service rendered with values-kind.yaml is not NodePort ${nodePort}: ${show(svc.spec)}`,
+    ports[0]?.nodePort === nodePort,
+  `rendered Service (values-kind.yaml) is NodePort ${show(nodePort)}`,
+  `the Service rendered with values-kind.yaml is not NodePort ${show(nodePort)}: ${show(svc.spec)}`,
 );
 if (errors.length > 0) {
   console.error(`check-kind-config: ${errors.length} problem(s)`);

@@ -36,13 +36,13 @@ const sources = (existsSync(lib) ? readdirSync(lib) : [])
     ),
   )
   .filter((dir) => existsSync(join(dir, '_definitions.json')));
-if (sources.length !== 1) {
+const [source] = sources;
+if (source === undefined || sources.length !== 1) {
   console.error(
     `offline-schemas: ${venv} holds no kubernetes-validate schemas for Kubernetes ${minor}`,
   );
   process.exit(1);
 }
-const [source] = sources;
 
 /** The schema with every "/api/_definitions.json#..." reference made relative to its folder. */
 function relative(node: unknown): unknown {

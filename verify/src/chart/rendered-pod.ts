@@ -126,9 +126,9 @@ export function renderedPod(text: string): RenderedPod {
   const deployment = manifests.find((m) => m.kind === 'Deployment');
   const pod = deployment?.spec?.template?.spec;
   if (!pod) throw new Error('the chart renders no Deployment');
-  if (pod.containers.length !== 1)
-    throw new Error(`the Deployment has ${pod.containers.length} containers, not 1`);
   const c = pod.containers[0];
+  if (!c || pod.containers.length !== 1)
+    throw new Error(`the Deployment has ${pod.containers.length} containers, not 1`);
 
   const env: Record<string, string> = {};
   for (const source of c.envFrom ?? []) {
@@ -174,10 +174,16 @@ export function renderedPod(text: string): RenderedPod {
     return [`${path}:rw,mode=1777${size ? `,size=${dockerBytes(size)}` : ''}`];
   });
   const http = c.ports.filter((p) => p.name === 'http');
-  if (http.length !== 1)
+  const [httpPort] = http;
+  if (!httpPort || http.length !== 1)
     throw new Error(`the container has ${http.length} ports named http, not 1`);
   const limits = c.resources?.limits ?? {};
-  const endpoint = new URL(env.AWS_ENDPOINT_URL);
+  const setting = (name: string): string => {
+    const value = env[name];
+    if (value === undefined) throw new Error(`the container's environment has no ${name}`);
+    return value;
+  };
+  const endpoint = new URL(setting('AWS_ENDPOINT_URL'));
   const settings: PodSettings = {
     image: c.image,
     user: group ? `${user}:${group}` : String(user),
@@ -189,17 +195,17 @@ export function renderedPod(text: string): RenderedPod {
     tmpfs,
     memory: limits.memory !== undefined ? dockerBytes(limits.memory) : '',
     cpus: limits.cpu !== undefined ? dockerCpus(limits.cpu) : '',
-    port: http[0].containerPort,
+    port: httpPort.containerPort,
     startup: probe(c.startupProbe),
     liveness: probe(c.livenessProbe),
     readiness: probe(c.readinessProbe),
     grace: pod.terminationGracePeriodSeconds ?? 30,
     emulatorHost: endpoint.hostname,
     emulatorPort: endpoint.port ? Number(endpoint.port) : 80,
-    usersTable: env.USERS_TABLE,
-    stateTable: env.STATE_TABLE,
-    bucket: env.AVATARS_BUCKET,
-    region: env.AWS_REGION,
+    usersTable: setting('USERS_TABLE'),
+    stateTable: setting('STATE_TABLE'),
+    bucket: setting('AVATARS_BUCKET'),
+    region: setting('AWS_REGION'),
   };
 
   const test = manifests.find(
@@ -207,9 +213,9 @@ export function renderedPod(text: string): RenderedPod {
   );
   let testPod: TestPod | null = null;
   if (test?.spec) {
-    if (test.spec.containers.length !== 1)
-      throw new Error('the helm test pod has more than one container');
     const tc = test.spec.containers[0];
+    if (!tc || test.spec.containers.length !== 1)
+      throw new Error('the helm test pod does not have exactly one container');
     testPod = {
       image: tc.image,
       command: tc.command ?? [],

@@ -18,15 +18,13 @@ export interface Call {
 
 export function isErrorEnvelope(body: string): { ok: boolean; code?: string } {
   try {
-    const parsed = JSON.parse(body) as { error?: Record<string, unknown> };
+    const parsed = JSON.parse(body) as { error?: unknown };
     const e = parsed.error;
+    if (typeof e !== 'object' || e === null) return { ok: false };
+    const { code, message, request_id } = e as Record<string, unknown>;
     const ok =
-      typeof e === 'object' &&
-      e !== null &&
-      typeof e.code === 'string' &&
-      typeof e.message === 'string' &&
-      typeof e.request_id === 'string';
-    return { ok, code: ok ? String(e.code) : undefined };
+      typeof code === 'string' && typeof message === 'string' && typeof request_id === 'string';
+    return { ok, code: ok ? code : undefined };
   } catch {
     return { ok: false };
   }
@@ -82,8 +80,12 @@ export function call(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => finish(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
-        res.on('error', (err) => finish(0, '', err.message));
+        res.on('end', () => {
+          finish(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
+        });
+        res.on('error', (err) => {
+          finish(0, '', err.message);
+        });
       },
     );
     req.on('finish', () => {
@@ -92,7 +94,9 @@ export function call(
     req.on('timeout', () =>
       req.destroy(new Error(`client timeout ${options.timeoutMs ?? 30_000} ms`)),
     );
-    req.on('error', (err: NodeJS.ErrnoException) => finish(0, '', err.code ?? err.message));
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      finish(0, '', err.code ?? err.message);
+    });
     req.end(options.body);
   });
 }

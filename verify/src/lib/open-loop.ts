@@ -23,10 +23,9 @@ export interface OpenLoopResult {
   maxMs: number;
 }
 
+/** The p-th percentile (nearest rank) of sorted samples; NaN without samples. */
 const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0
-    ? NaN
-    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 const r2 = (n: number) => Math.round(n * 100) / 100;
 const HEADER_END = Buffer.from('\r\n\r\n');
 
@@ -56,7 +55,9 @@ export async function openLoop(options: {
   }
   const open = (): Promise<Conn> =>
     new Promise((resolve, reject) => {
-      const socket = connect(Number(url.port), url.hostname, () => resolve(conn));
+      const socket = connect(Number(url.port), url.hostname, () => {
+        resolve(conn);
+      });
       socket.setNoDelay(true);
       const conn: Conn = { socket, buffer: Buffer.alloc(0), dueAt: 0 };
       socket.once('error', reject);
@@ -98,7 +99,11 @@ export async function openLoop(options: {
         due.push(next);
         next += interval;
       }
-      while (due.length > 0 && idle.length > 0) release(idle.pop()!);
+      while (due.length > 0) {
+        const conn = idle.pop();
+        if (conn === undefined) break;
+        release(conn);
+      }
       if (next >= end) resolve();
       else setTimeout(tick, 1);
     };

@@ -86,7 +86,9 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -108,7 +110,7 @@ export async function waitForHttp(
       if (!options.statuses || options.statuses.includes(res.status)) return res.status;
       last = `status ${res.status}`;
     } catch (err) {
-      last = String((err as Error).message);
+      last = err instanceof Error ? err.message : String(err);
     }
     await sleep(100);
   }

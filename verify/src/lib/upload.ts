@@ -59,13 +59,14 @@ export function postUser(
   const url = new URL('/user', baseUrl);
   const started = performance.now();
   return new Promise((resolve) => {
-    const failed = (err: Error) =>
+    const failed = (err: Error) => {
       resolve({
         status: 0,
         body: '',
         ms: performance.now() - started,
         error: err.message,
       });
+    };
     const req = request(
       url,
       {
@@ -81,13 +82,13 @@ export function postUser(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
+        res.on('end', () => {
           resolve({
             status: res.statusCode ?? 0,
             body: Buffer.concat(chunks).toString('utf8'),
             ms: performance.now() - started,
-          }),
-        );
+          });
+        });
         res.on('error', failed);
       },
     );

@@ -48,12 +48,33 @@ import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { EKSClient, ListClustersCommand } from '@aws-sdk/client-eks';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 
+/** The settings of the `env` output that the checks and the service's tests read. */
+const SERVICE_ENV = ['AWS_REGION', 'USERS_TABLE', 'STATE_TABLE', 'AVATARS_BUCKET'] as const;
+
 /** The values of `terraform output -json`. */
 export interface Outputs {
-  env: Record<string, string>;
+  env: Record<(typeof SERVICE_ENV)[number], string> & Record<string, string | undefined>;
   aws_region: string;
   app_policy_arn: string;
   [name: string]: unknown;
+}
+
+/** Reads `terraform output -json`; throws when an output the checks read is missing. */
+export function parseOutputs(json: string): Outputs {
+  const values = Object.fromEntries(
+    Object.entries(JSON.parse(json) as Record<string, { value: unknown }>).map(([name, output]) => [
+      name,
+      output.value,
+    ]),
+  );
+  const env = values.env;
+  if (typeof env !== 'object' || env === null) throw new Error('terraform output has no env');
+  for (const name of SERVICE_ENV)
+    if (typeof (env as Record<string, unknown>)[name] !== 'string')
+      throw new Error(`terraform output env has no ${name}`);
+  for (const name of ['aws_region', 'app_policy_arn'])
+    if (typeof values[name] !== 'string') throw new Error(`terraform output has no ${name}`);
+  return values as Outputs;
 }
 
 interface KeyAttribute {
@@ -118,7 +139,7 @@ export async function checkCreated(
         KeyType: k.KeyType,
       }));
       const gotAttrs = Object.fromEntries(
-        (table.AttributeDefinitions ?? []).map((a) => [a.AttributeName, a.AttributeType]),
+        (table.AttributeDefinitions ?? []).map((a) => [a.AttributeName ?? '', a.AttributeType]),
       );
       const sorted = (o: Record<string, unknown>) => JSON.stringify(Object.entries(o).sort());
       check(
