@@ -1,4 +1,5 @@
-# The API service (service/): dependencies, lint, type check, build and the test suite.
+# The API service (service/): dependencies, lint, type check, build and the test suite. `make lint`
+# also lints verify/ (mk/verify.mk), which follows the same ESLint rules and Prettier options.
 
 $(SERVICE)/node_modules/.package-lock.json: $(SERVICE)/package.json $(SERVICE)/package-lock.json
 	cd $(SERVICE) && $(NODE_PATH_ENV) npm ci --no-audit --no-fund
@@ -7,8 +8,9 @@ $(SERVICE)/node_modules/.package-lock.json: $(SERVICE)/package.json $(SERVICE)/p
 deps: $(SERVICE)/node_modules/.package-lock.json ## Install the service's dependencies (npm ci) when package-lock.json changed
 
 .PHONY: lint
-lint: deps ## ESLint and Prettier check of the service
+lint: deps bench-deps ## ESLint and Prettier check of the service and of verify/
 	cd $(SERVICE) && $(NODE_PATH_ENV) npm run --silent lint
+	cd $(VERIFY) && $(NODE_PATH_ENV) npm run --silent lint
 
 .PHONY: typecheck
 typecheck: deps ## TypeScript type check (strict) of the service and its tests
