@@ -2,7 +2,7 @@
 // container's env (envFrom ConfigMap + env entries, secretKeyRef resolved from the rendered
 // Secret), user/group and fsGroup, read-only root, emptyDirs as tmpfs of their sizeLimit, dropped
 // capabilities, no-new-privileges, CPU/memory limits, the probes and the grace period; and the
-// helm test pod's command. Used by src/pod-check.ts.
+// helm test pod's command. Used by src/pod/render.ts.
 import { parseAllDocuments } from 'yaml';
 
 export interface Probe {
