@@ -3,7 +3,7 @@
 //   1. apply the whole configuration (enable_ec2, enable_eks and the registry on);
 //   2. `terraform plan -detailed-exitcode` must report no changes;
 //   3. the created tables match service/schema/dynamodb-tables.json (DescribeTable), and the
-//      bucket, tables and app policy carry the settings of the issue (src/terraform/moto-checks.ts);
+//      bucket, tables and app policy carry their settings (src/terraform/created-resources.ts);
 //   4. the service's integration tests run against these tables and bucket (`make test-integration`,
 //      when the service provides that target);
 //   5. destroy, then nothing is left: empty state and an empty moto account.
@@ -15,12 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, start, stop, waitForHttp, type Started } from './lib/proc.ts';
 import { ROOT } from './lib/stack.ts';
-import {
-  checkCreated,
-  emptyVersionedBucket,
-  leftovers,
-  parseOutputs,
-} from './terraform/moto-checks.ts';
+import { checkCreated } from './terraform/created-resources.ts';
+import { emptyVersionedBucket } from './terraform/empty-bucket.ts';
+import { leftovers } from './terraform/leftovers.ts';
+import { parseOutputs } from './terraform/outputs.ts';
 
 const TF_DIR = join(ROOT, 'terraform');
 
