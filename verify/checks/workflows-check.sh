@@ -7,7 +7,7 @@
 #   2. Action pins: every `uses:` of a workflow or local action that is not local names a full
 #      40-hex commit SHA followed by a `# vX.Y.Z` comment, and each action repository is used at
 #      one SHA and one version everywhere (so Dependabot or a hand edit cannot leave two pins).
-# The make targets and versions the workflows use are checked by service/test/unit/workflows.test.ts.
+# The make targets and versions the workflows use are checked by verify/test/policy/workflows.test.ts.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
