@@ -99,7 +99,7 @@ function compare(what: string, expected: Group[], rendered: Group[]): void {
     return;
   }
   expected.forEach((group, g) => {
-    const other = rendered[g]!.rules;
+    const other = rendered[g]?.rules ?? [];
     if (other.length !== group.rules.length)
       problems.push(
         `${what}: group ${group.name} has ${other.length} rules, expected ${group.rules.length}`,
@@ -167,7 +167,8 @@ function checkRules(job: string): void {
 
 function checkDashboards(): void {
   const docs = render('grafana-dashboard.yaml', ['grafanaDashboard.enabled=true']);
-  const data = docs.length === 1 ? (docs[0]!.data as Record<string, string>) : {};
+  const [doc] = docs;
+  const data = docs.length === 1 && doc ? (doc.data as Record<string, string>) : {};
   const expected = readdirSync(DASHBOARDS)
     .filter((name) => name.endsWith('.json'))
     .sort();

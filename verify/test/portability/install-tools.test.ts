@@ -61,7 +61,9 @@ describe('scripts/install-tools.sh', () => {
     chmodSync(join(root, 'scripts/install-tools.sh'), 0o755);
     chmodSync(join(root, 'scripts/cache-dir.sh'), 0o755);
   });
-  afterEach(() => rmSync(root, { recursive: true, force: true }));
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
 
   it('links a PATH tool that prints the pinned version', () => {
     const kind = fakeTool('kind', `kind ${pin('KIND_VERSION')} go1.26.8 darwin/arm64`);
