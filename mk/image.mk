@@ -6,10 +6,14 @@ IMAGE ?= $(IMAGE_NAME):$(APP_VERSION)
 GIT_REVISION := $(shell git -C $(ROOT) rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 # The commit time, not the build time: rebuilding an unchanged tree gives the same image.
 GIT_CREATED := $(shell git -C $(ROOT) log -1 --format=%cI 2>/dev/null || echo 1970-01-01T00:00:00Z)
+# The engine's own platform (linux/amd64 or linux/arm64): `make image` builds for it. BuildKit
+# knows it as BUILDPLATFORM; the classic builder needs it as a build argument (service/Dockerfile).
+ENGINE_PLATFORM = $(shell docker version --format '{{.Server.Os}}/{{.Server.Arch}}' 2>/dev/null)
 
 .PHONY: image
 image: docker-check ## Build the service image (IMAGE, default sre-kit-api:<version>) from service/Dockerfile
 	docker build \
+	  --build-arg ENGINE_PLATFORM=$(ENGINE_PLATFORM) \
 	  --build-arg NODE_IMAGE=$(NODE_IMAGE) \
 	  --build-arg VERSION=$(APP_VERSION) \
 	  --build-arg REVISION=$(GIT_REVISION) \
