@@ -104,6 +104,13 @@ tool_spec() {
       flags=$prometheus_version
       probe=--version
       release=$prometheus_release ;;
+    buildx)
+      module="github.com/docker/buildx/cmd/buildx@$BUILDX_VERSION"
+      flags="-X github.com/docker/buildx/version.Version=$BUILDX_VERSION"
+      probe=version ;;
+    crane)
+      module="github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION"
+      probe=version ;;
     *) return 1 ;;
   esac
   release=${release:-${module##*@}}
