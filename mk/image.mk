@@ -20,6 +20,10 @@ image: docker-check ## Build the service image (IMAGE, default sre-kit-api:<vers
 	  --build-arg CREATED=$(GIT_CREATED) \
 	  -t $(IMAGE) $(SERVICE)
 
+.PHONY: image-arm64-check
+image-arm64-check: docker-check ## Build the image for linux/arm64 (buildx, QEMU) and run it emulated: uname -m, /status
+	$(ROOT)/verify/checks/image-arm64-check.sh
+
 .PHONY: docker-check
 docker-check:
 	@command -v docker >/dev/null 2>&1 || { echo "error: docker is not installed (https://docs.docker.com/get-docker/)" >&2; exit 1; }
