@@ -58,6 +58,10 @@ if [[ -s $layout/index.json ]]; then
   exit 0
 fi
 
+# A new index: the layouts and root filesystems of other base images go.
+for old in "$cache"/node-*; do
+  [[ $old == "$layout" || $old == "$cache/node-$tag-arm64-rootfs.tar" ]] || rm -rf "$old"
+done
 log "pushing $NODE_IMAGE (linux/amd64)"
 tarball=$(mktemp --suffix=.tar)
 work=$(mktemp -d)
