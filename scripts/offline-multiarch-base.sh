@@ -18,7 +18,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../versions.env
 . "$root/versions.env"
 pidfile=${1:?usage: scripts/offline-multiarch-base.sh PIDFILE}
-cache=${SRE_KIT_CACHE:-/var/cache/sre-kit}/multiarch
+cache=${SRE_KIT_CACHE:-$("$root/scripts/cache-dir.sh")}/multiarch
 crane="$root/bin/crane"
 suite=bookworm
 tag=${NODE_IMAGE#*:}
@@ -63,8 +63,8 @@ for old in "$cache"/node-*; do
   [[ $old == "$layout" || $old == "$cache/node-$tag-arm64-rootfs.tar" ]] || rm -rf "$old"
 done
 log "pushing $NODE_IMAGE (linux/amd64)"
-tarball=$(mktemp --suffix=.tar)
-work=$(mktemp -d)
+tarball=$(mktemp "${TMPDIR:-/tmp}/sre-kit-node-amd64.XXXXXX")
+work=$(mktemp -d "${TMPDIR:-/tmp}/sre-kit-node-arm64.XXXXXX")
 trap 'rm -rf "$tarball" "$work"' EXIT
 docker save -o "$tarball" "$NODE_IMAGE"
 c push "$tarball" "$registry/node:$tag-amd64" >/dev/null

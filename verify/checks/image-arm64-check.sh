@@ -20,7 +20,7 @@ cd "$root"
 platform=linux/arm64
 image=sre-kit-api:arm64-check
 name=sre-kit-arm64-check-$$
-registry_pid=$(mktemp)
+registry_pid=$(mktemp "${TMPDIR:-/tmp}/sre-kit-arm64-registry.XXXXXX")
 log() { printf 'image-arm64-check: %s\n' "$*"; }
 fail() { log "FAIL: $*" >&2; exit 1; }
 cleanup() {
@@ -61,6 +61,7 @@ fi
 base_image=$NODE_IMAGE
 reachable() { # the registry answers for IMAGE within 30 s (GNU timeout where there is one)
   if command -v timeout >/dev/null 2>&1; then
+    # portability: allow timeout-command only where the command -v above found it
     timeout 30 "${buildx[@]}" imagetools inspect "$1" >/dev/null 2>&1
   else
     "${buildx[@]}" imagetools inspect "$1" >/dev/null 2>&1
