@@ -21,7 +21,7 @@ bin="$root/bin"
 # this kit's offline CI reaches refuses (403) golang.stackrox.io/kube-linter, so the GitHub
 # workflow builds it with `scripts/install-tools.sh kube-linter` and `make chart-check` uses it
 # when present; promtool and prometheus are large builds that only the observability targets need
-# (make obs-tools).
+# (make obs-tools); buildx and crane serve make image-arm64-check alone.
 default_tools="helm kind kubeconform helm-unittest helm-docs helm-values-schema-json tflint terraform-docs actionlint"
 
 # Linker flags of the release builds. helm's Makefile stamps its version and the Kubernetes
