@@ -26,6 +26,12 @@ export interface Avatars extends AvatarStorage {
   presign(key: string, ttlSeconds: number, options?: { remember?: boolean }): Promise<string>;
 }
 
+/** The request pipeline's part in tracing (telemetry/tracing.ts); absent when tracing is off. */
+export interface RequestTracing {
+  /** Names the request's server span after the route template that served it. */
+  nameRoute(route: string): void;
+}
+
 export interface Lifecycle {
   isShuttingDown(): boolean;
 }
@@ -47,4 +53,5 @@ export interface AppDependencies {
   state: StateService;
   geo: GeoLookup;
   readiness: DependencyChecker;
+  tracing?: RequestTracing;
 }

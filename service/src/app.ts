@@ -30,7 +30,7 @@ export function createApp(deps: AppDependencies, version: string): App {
 
   // Koa's own error printing is replaced by the JSON error boundary and the pino logger.
   koa.silent = true;
-  koa.use(requestPipeline(deps.logger, deps.metrics));
+  koa.use(requestPipeline(deps.logger, deps.metrics, deps.tracing));
   // Routes without parameters by exact path; the routers serve everything else.
   koa.use(staticRoutes([operations, api]));
   koa.use(operations.routes());

@@ -2,6 +2,7 @@
 // at start. These names are what docker-compose.yml, the Helm chart, Terraform and the tests use.
 import { z } from 'zod';
 import { AVATAR_MAX_BYTES_RANGE, UPLOAD_TMP_MAX_BYTES_RANGE } from './limits.ts';
+import { tracingEnvSchema } from './telemetry/tracing-env.ts';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -69,6 +70,8 @@ export const envSchema = z.object({
       error: 'must be one of fatal, error, warn, info, debug, trace, silent',
     })
     .default('info'),
+  // OpenTelemetry tracing: the SDK's standard variables (telemetry/tracing-env.ts).
+  ...tracingEnvSchema.shape,
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { defaultGeoDatabasePaths, openGeoLookup } from './geo/geo-reader.ts';
 import { shutdownState, startHttpServer } from './lifecycle/http-server.ts';
 import { createLogger } from './logger.ts';
+import { tracingSettings } from './telemetry/tracing-env.ts';
 import { spoolSpaceProblem } from './uploads/upload-spool.ts';
 import { wireDependencies } from './wiring.ts';
 
@@ -31,9 +32,24 @@ function packageVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
+/** The running tracing when the env turns it on (the preload started it); nothing loaded otherwise. */
+async function tracingOf(config: Config) {
+  const settings = tracingSettings(config);
+  if (!settings) return undefined;
+  const [{ startTracing }, { diagLogger }] = await Promise.all([
+    import('./telemetry/tracing.ts'),
+    import('./telemetry/diag-logger.ts'),
+  ]);
+  return startTracing(settings, { version: packageVersion(), diagLogger: diagLogger() });
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.LOG_LEVEL, { sync: false });
+  const tracing = await tracingOf(config);
+  const logger = createLogger(config.LOG_LEVEL, {
+    sync: false,
+    ...(tracing ? { mixin: tracing.logFields } : {}),
+  });
   const sdkLog = logger.child({ component: 'aws-sdk' });
   const clients = createAwsClients(config, {
     debug: () => undefined,
@@ -61,12 +77,18 @@ async function main(): Promise<void> {
     geo,
     lifecycle: state,
     readinessCacheMs: READINESS_CACHE_MS,
+    ...(tracing ? { tracing } : {}),
   });
   const { koa } = createApp(deps, packageVersion());
 
   const running = await startHttpServer(koa, { port: config.PORT, state });
   logger.info(
-    { port: running.port, region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL ?? 'aws' },
+    {
+      port: running.port,
+      region: config.AWS_REGION,
+      endpoint: config.AWS_ENDPOINT_URL ?? 'aws',
+      tracing: tracing ? config.OTEL_TRACES_SAMPLER : 'off',
+    },
     'listening',
   );
 
@@ -76,6 +98,8 @@ async function main(): Promise<void> {
     void running.shutdown(config.SHUTDOWN_TIMEOUT_MS).then(async (drained) => {
       // What is left of the time goes to in-doubt uploads still to be checked.
       await deps.cleanup.drain(Math.max(0, deadline - Date.now()));
+      // Queued spans get what is left, one second at least.
+      await tracing?.shutdown(Math.max(1000, deadline - Date.now()));
       clients.destroy();
       logger.info({ drained }, drained ? 'stopped' : 'stopped: connections cut at the timeout');
       logger.flush(() => process.exit(drained ? 0 : 1));

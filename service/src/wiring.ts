@@ -2,7 +2,12 @@
 // test harness both use it, so the tests exercise the same wiring the service runs with; tests
 // then replace single pieces to inject failures.
 import type { Logger } from 'pino';
-import type { AppDependencies, AppSettings, Lifecycle } from './app-dependencies.ts';
+import type {
+  AppDependencies,
+  AppSettings,
+  Lifecycle,
+  RequestTracing,
+} from './app-dependencies.ts';
 import { AvatarStore } from './aws/avatar-store.ts';
 import type { AwsClients } from './aws/clients.ts';
 import { isDefinitiveFailure } from './aws/failures.ts';
@@ -38,6 +43,8 @@ export interface WiringOptions {
   readinessCacheMs: number;
   /** Delay before an in-doubt upload is checked; default: longer than its AWS calls can take. */
   settleMs?: number;
+  /** When tracing is on (telemetry/tracing.ts). */
+  tracing?: RequestTracing;
 }
 
 export function wireDependencies(options: WiringOptions): AppDependencies {
@@ -90,5 +97,6 @@ export function wireDependencies(options: WiringOptions): AppDependencies {
     geo: options.geo,
     readiness:
       options.readinessCacheMs > 0 ? cachedChecker(readiness, options.readinessCacheMs) : readiness,
+    ...(options.tracing ? { tracing: options.tracing } : {}),
   };
 }

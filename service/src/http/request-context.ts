@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Stream } from 'node:stream';
 import type { Context, Next } from 'koa';
 import type { Logger } from 'pino';
+import type { RequestTracing } from '../app-dependencies.ts';
 import { renderError, throwIfUnrouted } from './errors.ts';
 import { discardRefusedBody } from './refused-body.ts';
 import { routeTemplate, type Metrics } from './metrics.ts';
@@ -107,6 +108,8 @@ export function logRequest(
 export function requestPipeline(
   logger: Logger,
   metrics: Metrics,
+  /** When tracing is on: names the server span after the route template. */
+  tracing?: RequestTracing,
   /** Milliseconds from a monotonic clock. */
   now: () => number = () => performance.now(),
 ) {
@@ -120,6 +123,10 @@ export function requestPipeline(
     } catch (err) {
       renderError(ctx, err, logger);
       discardRefusedBody(ctx.req);
+    }
+    if (tracing) {
+      const route = routeTemplate(ctx);
+      if (route !== 'unmatched') tracing.nameRoute(route);
     }
     const done = (truncated: boolean) => {
       const durationMs = now() - started;
