@@ -21,7 +21,8 @@ bin="$root/bin"
 # this kit's offline CI reaches refuses (403) golang.stackrox.io/kube-linter, so the GitHub
 # workflow builds it with `scripts/install-tools.sh kube-linter` and `make chart-check` uses it
 # when present; promtool and prometheus are large builds that only the observability targets need
-# (make obs-tools); buildx and crane serve make image-arm64-check alone.
+# (make obs-tools), as is ocb, the collector builder that observability/otelcol/build.sh runs;
+# buildx and crane serve make image-arm64-check alone.
 default_tools="helm kind kubeconform helm-unittest helm-docs helm-values-schema-json tflint terraform-docs actionlint"
 
 # Linker flags of the release builds. helm's Makefile stamps its version and the Kubernetes
@@ -110,6 +111,9 @@ tool_spec() {
       probe=version ;;
     crane)
       module="github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION"
+      probe=version ;;
+    ocb)
+      module="go.opentelemetry.io/collector/cmd/builder@$OTELCOL_VERSION"
       probe=version ;;
     *) return 1 ;;
   esac
