@@ -1,18 +1,25 @@
 # Observability as code (observability/, docs/observability.md): the SLOs of observability/slos.yaml,
 # the Prometheus rules and promtool tests generated from them, the service alerts, the Grafana
 # dashboard, and the compose profile of `make up OBSERVABILITY=1`. promtool and prometheus are
-# built from the pinned Go module (PROMETHEUS_VERSION) into ./bin by scripts/install-tools.sh.
+# built from the pinned Go module (PROMETHEUS_VERSION) into ./bin by scripts/install-tools.sh; the
+# OpenTelemetry Collector of the trace check by ocb (OTELCOL_VERSION) from
+# observability/otelcol/builder.yaml.
 OBS := $(ROOT)/observability
 OBS_TS := $(ROOT)/verify/src/observability
 PROMTOOL := $(ROOT)/bin/promtool
 PROMETHEUS := $(ROOT)/bin/prometheus
+OCB := $(ROOT)/bin/ocb
+OTELCOL := $(ROOT)/bin/otelcol
 
-$(PROMTOOL) $(PROMETHEUS): $(ROOT)/versions.env $(ROOT)/scripts/install-tools.sh
+$(PROMTOOL) $(PROMETHEUS) $(OCB): $(ROOT)/versions.env $(ROOT)/scripts/install-tools.sh
 	$(ROOT)/scripts/install-tools.sh $(notdir $@)
 
-# promtool and prometheus only (`make tools` builds every tool).
+$(OTELCOL): $(OCB) $(OBS)/otelcol/builder.yaml $(OBS)/otelcol/build.sh
+	$(OBS)/otelcol/build.sh $(OCB) $@
+
+# promtool, prometheus and the collector only (`make tools` builds the default tools).
 .PHONY: obs-tools
-obs-tools: $(PROMTOOL) $(PROMETHEUS)
+obs-tools: $(PROMTOOL) $(PROMETHEUS) $(OTELCOL)
 
 # Writes the SLO recording rules, burn-rate alerts and their tests again from observability/slos.yaml,
 # then the Helm chart's copies of the rule files and dashboards (deploy/helm/sre-kit/files).
@@ -45,3 +52,11 @@ obs-check: bench-deps deps $(PROMTOOL) env-file ## Observability as code: rules 
 obs-prometheus-check: bench-deps service-build $(PROMETHEUS) $(PROMTOOL) ## A real Prometheus scrapes the service with the rules loaded; the fast-burn alert must fire when the emulator stops
 	cd $(ROOT)/verify && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" PROMETHEUS="$(PROMETHEUS)" \
 	  node src/observability/prometheus-check.ts
+
+# Traces: the service, started as `npm start` starts it, sends OTLP to a real OpenTelemetry
+# Collector (built from observability/otelcol/builder.yaml) that writes the spans to a file; the
+# span tree of a POST /user, the log line's trace id, traceparent and the untraced probes are checked.
+.PHONY: obs-trace-check
+obs-trace-check: bench-deps service-build $(OTELCOL) ## A real OpenTelemetry Collector receives the spans of POST /user: server span, DynamoDB and S3 children, trace id in the log line
+	cd $(ROOT)/verify && $(NODE_PATH_ENV) MOTO_BIN="$(MOTO_BIN)" OTELCOL="$(OTELCOL)" \
+	  node src/observability/trace-check.ts
