@@ -33,6 +33,7 @@ import {
   stopEmulator,
 } from './lib/stack.ts';
 import { openLoop, type OpenLoopResult } from './lib/open-loop.ts';
+import { startOtlpSink } from './lib/otlp-sink.ts';
 import { formBody, MULTIPART_TYPE, pngOfSize, postUser } from './lib/upload.ts';
 import { listAllUsers, seedUsersTable, type Listing } from './lib/large-listing.ts';
 
@@ -60,7 +61,7 @@ const TARGETS = {
 
 interface Row {
   name: string;
-  target: 'bare node:http' | 'bare Koa' | 'service';
+  target: 'bare node:http' | 'bare Koa' | 'service' | 'service, traced';
   method: string;
   path: string;
   reqPerSec: number;
@@ -356,27 +357,38 @@ async function main(): Promise<void> {
   );
   const avatar = pngOfSize(64 * 1024);
   let uploads = 0;
-  rows.push(
-    await measure('service POST /user (64 KiB PNG)', 'service', service.process.pid, {
-      url: service.url,
-      path: '/user',
-      method: 'POST',
-      requests: [
-        {
-          method: 'POST',
-          path: '/user',
-          headers: { 'content-type': MULTIPART_TYPE },
-          setupRequest: (request) => {
-            const n = uploads++;
-            return {
-              ...request,
-              body: formBody(`Bench User ${n}`, `bench-${n}-${process.pid}@bench.example`, avatar),
-            };
-          },
+  const postUserLoad = (url: string): Options & { method: 'POST'; path: string } => ({
+    url,
+    path: '/user',
+    method: 'POST',
+    requests: [
+      {
+        method: 'POST',
+        path: '/user',
+        headers: { 'content-type': MULTIPART_TYPE },
+        setupRequest: (request: autocannon.Request) => {
+          const n = uploads++;
+          return {
+            ...request,
+            body: formBody(`Bench User ${n}`, `bench-${n}-${process.pid}@bench.example`, avatar),
+          };
         },
-      ],
-    }),
+      },
+    ],
+  });
+  const servicePostUser = await measure(
+    'service POST /user (64 KiB PNG)',
+    'service',
+    service.process.pid,
+    postUserLoad(service.url),
   );
+  rows.push(servicePostUser);
+  const tracing = await measureTraced(
+    { emulator, resources },
+    { status: serviceStatus, postUser: servicePostUser },
+    postUserLoad,
+  );
+  rows.push(tracing.status, tracing.postUser);
   for (const row of rows) row.ratioToKoa = round2(row.reqPerSec / koaStatus.reqPerSec);
 
   // p99 of /status at half the measured peak rate: constant-rate requests, latency from the due time,
@@ -549,6 +561,7 @@ async function main(): Promise<void> {
     halfRate: { ...half, separateCpus: pinned, gc: halfGc },
     koaHalfRate: koaHalf,
     heapAfterLoad: heap,
+    tracing: tracing.summary,
     bigUploads,
     peakRssMiB: peakRunMiB,
     idleRssMiB: mib(idleRss.rssKiB),
@@ -575,6 +588,76 @@ async function main(): Promise<void> {
   process.exitCode = targets.every((t) => t.pass) ? 0 : 1;
 }
 
+/**
+ * The same service with tracing on at the default sampler (parentbased_always_on: every request
+ * traced), exporting to a local OTLP sink: /status in as many rounds as the untraced figure, and
+ * POST /user once. CPU per request beside the untraced figures of the same run.
+ */
+async function measureTraced(
+  stack: Pick<Parameters<typeof startService>[0], 'emulator' | 'resources'>,
+  untraced: { status: Row; postUser: Row },
+  postUserLoad: (url: string) => Options & { method: 'POST'; path: string },
+) {
+  const sink = await startOtlpSink();
+  const traced = await startService({
+    ...stack,
+    logFile: join(REPORTS, 'bench-service-traced.log'),
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url },
+  });
+  await autocannon({ url: `${traced.url}/status`, connections: CONNECTIONS, duration: 1 });
+  const rounds: Row[] = [];
+  for (let round = 1; round <= STATUS_ROUNDS; round++)
+    rounds.push(
+      await measure(`service, traced /status #${round}`, 'service, traced', traced.process.pid, {
+        url: traced.url,
+        path: '/status',
+      }),
+    );
+  const rates = rounds.map((row) => row.reqPerSec);
+  const mid = rounds.find((row) => row.reqPerSec === median(rates)) ?? rounds[0]!;
+  const status: Row = {
+    ...mid,
+    name: 'service, traced /status',
+    reqPerSec: round1(median(rates)),
+    cpuUsPerReq: Math.round(median(rounds.map((row) => row.cpuUsPerReq))),
+    errors: rounds.reduce((sum, row) => sum + row.errors, 0),
+    requests: rounds.reduce((sum, row) => sum + row.requests, 0),
+    rounds: rates,
+  };
+  const postUser = await measure(
+    'service, traced POST /user (64 KiB PNG)',
+    'service, traced',
+    traced.process.pid,
+    postUserLoad(traced.url),
+  );
+  // The batch processor exports every second: let the last batch leave.
+  await sleep(1500);
+  await stop(traced.process);
+  await sink.close();
+  const summary = {
+    sampler: 'parentbased_always_on',
+    spansReceived: sink.spans(),
+    tracedRequests: status.requests + postUser.requests,
+    statusCpuUs: { untraced: untraced.status.cpuUsPerReq, traced: status.cpuUsPerReq },
+    postUserCpuUs: { untraced: untraced.postUser.cpuUsPerReq, traced: postUser.cpuUsPerReq },
+  };
+  log(
+    `tracing on: /status ${summary.statusCpuUs.traced} us/req CPU (untraced ${summary.statusCpuUs.untraced}), ` +
+      `POST /user ${summary.postUserCpuUs.traced} us/req (untraced ${summary.postUserCpuUs.untraced}); ` +
+      `${summary.spansReceived} spans received for ${summary.tracedRequests} requests`,
+  );
+  return { status, postUser, summary };
+}
+
+function tracingLine(t: Awaited<ReturnType<typeof measureTraced>>['summary']): string {
+  return (
+    `- Tracing on (\`OTEL_EXPORTER_OTLP_ENDPOINT\` at a local OTLP sink, sampler ${t.sampler}: every request traced): ` +
+    `server CPU per request \`/status\` ${t.statusCpuUs.traced} µs (untraced ${t.statusCpuUs.untraced}), ` +
+    `\`POST /user\` ${t.postUserCpuUs.traced} µs (untraced ${t.postUserCpuUs.untraced}); ` +
+    `${t.spansReceived} spans reached the sink for ${t.tracedRequests} traced requests (a \`POST /user\` makes 4: the server span and its AWS calls).`
+  );
+}
+
 function renderMarkdown(report: {
   environment: ReturnType<typeof environment>;
   seeded: { created: number };
@@ -582,6 +665,7 @@ function renderMarkdown(report: {
   halfRate: OpenLoopResult & { separateCpus: boolean; gc: string };
   koaHalfRate: OpenLoopResult;
   heapAfterLoad: Record<string, number>;
+  tracing: Awaited<ReturnType<typeof measureTraced>>['summary'];
   bigUploads: {
     created: number;
     rssBeforeMiB: number;
@@ -609,6 +693,7 @@ function renderMarkdown(report: {
     ),
     '',
     `- \`/status\` at half the peak rate, constant rate, latency from the due time, after a 2 s unmeasured warm-up, ${report.halfRate.separateCpus ? 'server and generator on separate CPUs' : 'server and generator sharing CPUs (taskset unavailable)'} (${report.halfRate.targetRate} req/s asked, ${report.halfRate.achievedRate} served): p50 ${report.halfRate.p50Ms} ms, p99 ${report.halfRate.p99Ms} ms, p99.9 ${report.halfRate.p999Ms} ms, max ${report.halfRate.maxMs} ms, ${report.halfRate.errors} errors; the service's garbage collections meanwhile: ${report.halfRate.gc}. Bare Koa at half its own peak (${report.koaHalfRate.targetRate} req/s): p99 ${report.koaHalfRate.p99Ms} ms, max ${report.koaHalfRate.maxMs} ms.`,
+    tracingLine(report.tracing),
     `- 20 concurrent 5 MiB uploads: ${report.bigUploads.created}/20 created in ${report.bigUploads.seconds} s; RSS ${report.bigUploads.rssBeforeMiB} -> ${report.bigUploads.rssPeakMiB} MiB (+${report.bigUploads.rssDeltaMiB} MiB).`,
     `- Service RSS: ${report.idleRssMiB} MiB right after start, ${report.peakRssMiB} MiB peak during the run; ` +
       `after the load runs (from /metrics) V8 heap ${report.heapAfterLoad.heapUsedMiB} MiB used of ${report.heapAfterLoad.heapTotalMiB} MiB, external ${report.heapAfterLoad.externalMiB} MiB. ` +

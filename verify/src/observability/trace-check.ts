@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     const res = await fetch(`${service.url}/user`, {
       method: 'POST',
       headers: { 'Content-Type': MULTIPART_TYPE, 'X-Request-Id': requestId },
-      body: formBody('Trace Check', email, pngOfSize(4 * 1024)),
+      body: new Uint8Array(formBody('Trace Check', email, pngOfSize(4 * 1024))),
     });
     await res.arrayBuffer();
     check(res.status === 201, 'POST /user answers 201', String(res.status));
