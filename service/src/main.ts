@@ -32,24 +32,35 @@ function packageVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
-/** The running tracing when the env turns it on (the preload started it); nothing loaded otherwise. */
+/**
+ * The running tracing when the env turns it on, and whether it started late: without the preload
+ * of the start command, modules this file imported are not instrumented. Nothing is loaded when
+ * tracing is off.
+ */
 async function tracingOf(config: Config) {
   const settings = tracingSettings(config);
-  if (!settings) return undefined;
-  const [{ startTracing }, { diagLogger }] = await Promise.all([
+  if (!settings) return { tracing: undefined, late: false };
+  const [{ startTracing, tracingStarted }, { diagLogger }] = await Promise.all([
     import('./telemetry/tracing.ts'),
     import('./telemetry/diag-logger.ts'),
   ]);
-  return startTracing(settings, { version: packageVersion(), diagLogger: diagLogger() });
+  const late = !tracingStarted();
+  const tracing = startTracing(settings, { version: packageVersion(), diagLogger: diagLogger() });
+  return { tracing, late };
 }
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const tracing = await tracingOf(config);
+  const { tracing, late } = await tracingOf(config);
   const logger = createLogger(config.LOG_LEVEL, {
     sync: false,
     ...(tracing ? { mixin: tracing.logFields } : {}),
   });
+  if (late)
+    logger.warn(
+      'tracing started without the preload (node --import=./dist/telemetry/preload.js): ' +
+        'http and the AWS SDK were loaded before it and are not traced',
+    );
   const sdkLog = logger.child({ component: 'aws-sdk' });
   const clients = createAwsClients(config, {
     debug: () => undefined,

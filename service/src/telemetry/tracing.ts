@@ -119,6 +119,11 @@ export interface StartOptions {
 
 let running: Tracing | undefined;
 
+/** Whether tracing runs already: started by the preload, before the app's modules loaded. */
+export function tracingStarted(): boolean {
+  return running !== undefined;
+}
+
 /**
  * Starts tracing once per process and returns it; a second call returns the running one. The
  * loader hooks are registered first, so modules imported afterwards are instrumented.
