@@ -60,6 +60,8 @@ export async function startServiceProcess(
       STATE_TABLE: resources.stateTable,
       AVATARS_BUCKET: resources.bucket,
       LOG_LEVEL: 'debug',
+      // Under c8 the process writes its coverage too (it exits through process.exit on SIGTERM).
+      ...(process.env.NODE_V8_COVERAGE ? { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
