@@ -28,7 +28,9 @@ export async function startOtlpSink(): Promise<OtlpSink> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

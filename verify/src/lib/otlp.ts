@@ -42,6 +42,9 @@ export function spansOfJsonLines(text: string): ServiceSpan[] {
 export function attribute(span: OtlpSpan, key: string): string | undefined {
   const value = span.attributes?.find((a) => a.key === key)?.value;
   if (!value) return undefined;
-  const inner = Object.values(value)[0];
-  return inner === undefined ? undefined : String(inner);
+  const [inner] = Object.values(value);
+  if (inner === undefined) return undefined;
+  // Scalars are strings, numbers (intValue is a string in OTLP/JSON) or booleans; arrays and
+  // key-value lists are objects.
+  return typeof inner === 'string' ? inner : JSON.stringify(inner);
 }
