@@ -6,13 +6,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: [
-      'node_modules/',
-      '.schemathesis/',
-      // Not linted yet (nor formatted, see .prettierignore): remove these two once they are.
-      'src/observability/',
-      'src/bench.ts',
-    ],
+    ignores: ['node_modules/', '.schemathesis/'],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

@@ -78,19 +78,29 @@ interface Row {
 
 /** user + system CPU seconds of a process so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // The fields after the command name, which may itself hold spaces and parentheses.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const at = (i: number) => sorted[i] ?? Number.NaN;
+  return sorted.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 };
+/** The first of rows measured in rounds; a bench without a round is a bug of the bench. */
+function firstRound<T>(rows: T[]): T {
+  const [first] = rows;
+  if (first === undefined) throw new Error('bench: no round was measured');
+  return first;
+}
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const log = (message: string) =>
+const log = (message: string) => {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+};
 
 async function startBaseline(
   file: string,
@@ -290,7 +300,7 @@ async function main(): Promise<void> {
   }
   const combine = (rows: Row[]): Row => {
     const rates = rows.map((row) => row.reqPerSec);
-    const mid = rows.find((row) => row.reqPerSec === median(rates)) ?? rows[0]!;
+    const mid = rows.find((row) => row.reqPerSec === median(rates)) ?? firstRound(rows);
     return {
       ...mid,
       name: mid.name.replace(/ #\d+$/, ''),
@@ -614,7 +624,7 @@ async function measureTraced(
       }),
     );
   const rates = rounds.map((row) => row.reqPerSec);
-  const mid = rounds.find((row) => row.reqPerSec === median(rates)) ?? rounds[0]!;
+  const mid = rounds.find((row) => row.reqPerSec === median(rates)) ?? firstRound(rounds);
   const status: Row = {
     ...mid,
     name: 'service, traced /status',
@@ -808,7 +818,8 @@ async function listLargeTable(emulator: { endpoint: string }): Promise<LargeList
     results[mode] = runs;
     if (mode === 'presigned') {
       const cpuBefore = cpuSeconds(service.process.pid);
-      for (let i = 0; i < 20; i++) await (await fetch(`${service.url}/users?limit=100`)).arrayBuffer();
+      for (let i = 0; i < 20; i++)
+        await (await fetch(`${service.url}/users?limit=100`)).arrayBuffer();
       limit100CpuUs = Math.round(((cpuSeconds(service.process.pid) - cpuBefore) * 1e6) / 20);
       await sleep(1000);
       const before = memory(service.process.pid).rssKiB;

@@ -25,8 +25,9 @@ export const SERVICE_MATCHERS = '__SERVICE_MATCHERS__';
 
 /** The scrape job every rule selects: `job` of observability/slos.yaml. */
 export function sloJob(): string {
-  const job = (parse(readFileSync(join(OBSERVABILITY, 'slos.yaml'), 'utf8')) as { job?: unknown })
-    ?.job;
+  const job = (
+    parse(readFileSync(join(OBSERVABILITY, 'slos.yaml'), 'utf8')) as { job?: unknown } | null
+  )?.job;
   if (typeof job !== 'string' || job === '') throw new Error('observability/slos.yaml: no job');
   return job;
 }

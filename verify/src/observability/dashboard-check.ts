@@ -83,11 +83,11 @@ function rangeWindows(expr: string): string[] {
   const windows: string[] = [];
   for (const call of expr.matchAll(RANGE_FUNCTIONS)) {
     let depth = 0;
-    for (let i = (call.index ?? 0) + call[0].length - 1; i < expr.length; i++) {
+    for (let i = call.index + call[0].length - 1; i < expr.length; i++) {
       const c = expr[i];
       if (c === '(') depth++;
       else if (c === ')' && --depth === 0) {
-        const body = expr.slice((call.index ?? 0) + call[0].length, i);
+        const body = expr.slice(call.index + call[0].length, i);
         const range = /\[([^\]]+)\]\s*$/.exec(body);
         windows.push(range?.[1] ?? '(none)');
         break;

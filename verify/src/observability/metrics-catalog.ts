@@ -116,7 +116,7 @@ export function metricNames(expr: string): string[] {
   const names = new Set<string>();
   for (const match of stripped.matchAll(/(?<![\w.$])[a-zA-Z_:][\w:]*/g)) {
     const name = match[0];
-    const after = stripped.slice((match.index ?? 0) + name.length).trimStart();
+    const after = stripped.slice(match.index + name.length).trimStart();
     if (after.startsWith('(') || KEYWORDS.has(name.toLowerCase())) continue;
     names.add(name);
   }

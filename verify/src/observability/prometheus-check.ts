@@ -40,10 +40,11 @@ const EVENT_ONLY = new Set(['users_listing_aborted_total', 'nodejs_gc_duration_s
 const out = join(REPORTS, 'observability');
 mkdirSync(out, { recursive: true });
 const t0 = performance.now();
-const log = (message: string) =>
+const log = (message: string) => {
   console.log(
     `[obs-prometheus ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${message}`,
   );
+};
 
 const failures: string[] = [];
 function check(ok: boolean, what: string, detail = ''): void {
@@ -103,6 +104,7 @@ function traffic(url: string) {
     agent.destroy();
   });
   const probes = (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set false by stop() while this loop awaits
     while (running) {
       for (const path of ['/ready', '/status'])
         calls.push(await call(url, { op: path, id: `probe-${++seq}`, path, agent: false }));

@@ -106,8 +106,10 @@ export function validate(raw: unknown): SloFile {
   const windowSeconds = seconds(window);
   let previous = Infinity;
   for (const alert of alerts) {
-    if (alert.severity !== 'page' && alert.severity !== 'ticket')
-      fail(`burn_rate_alerts: severity page or ticket, not ${String(alert.severity)}`);
+    // The YAML is not trusted to hold the declared types.
+    const severity: unknown = alert.severity;
+    if (severity !== 'page' && severity !== 'ticket')
+      fail(`burn_rate_alerts: severity page or ticket, not ${String(severity)}`);
     const [long, short] = [seconds(alert.long_window), seconds(alert.short_window)];
     if (!(short < long && long <= windowSeconds))
       fail(`burn_rate_alerts ${alert.long_window}/${alert.short_window}: short < long <= window`);

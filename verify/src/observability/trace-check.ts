@@ -27,8 +27,11 @@ const out = join(REPORTS, 'observability', 'traces');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const t0 = performance.now();
-const log = (message: string) =>
-  console.log(`[obs-trace ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+const log = (message: string) => {
+  console.log(
+    `[obs-trace ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${message}`,
+  );
+};
 
 const failures: string[] = [];
 function check(ok: boolean, what: string, detail = ''): void {
@@ -121,8 +124,16 @@ async function main(): Promise<void> {
     await sleep(100);
     const line = accessLogLine(service.logFile, requestId);
     const traceId = typeof line?.trace_id === 'string' ? line.trace_id : '';
-    check(/^[0-9a-f]{32}$/.test(traceId), 'the access-log line of POST /user carries trace_id', traceId);
-    check(typeof line?.span_id === 'string', 'the access-log line carries span_id', String(line?.span_id));
+    check(
+      /^[0-9a-f]{32}$/.test(traceId),
+      'the access-log line of POST /user carries trace_id',
+      traceId,
+    );
+    check(
+      typeof line?.span_id === 'string',
+      'the access-log line carries span_id',
+      String(line?.span_id),
+    );
 
     const isServer = (span: ServiceSpan) => span.kind === SERVER && span.name === 'POST /user';
     const spans = await spansOfTrace(spansFile, traceId, (found) => {
@@ -134,20 +145,37 @@ async function main(): Promise<void> {
       );
     });
     const server = spans.find(isServer);
-    check(server !== undefined, 'the collector holds the server span "POST /user" of that trace',
-      spans.map(describe).join(', ') || 'no span of the trace');
+    check(
+      server !== undefined,
+      'the collector holds the server span "POST /user" of that trace',
+      spans.map(describe).join(', ') || 'no span of the trace',
+    );
     check(server?.service === 'sre-kit-api', 'its service.name is sre-kit-api', server?.service);
     check(server !== undefined && !server.parentSpanId, 'the server span is the root of its trace');
-    check(server?.spanId === line?.span_id, "the log line's span_id is the server span's",
-      `${String(line?.span_id)} vs ${server?.spanId ?? '-'}`);
-    check(attribute(server ?? ({} as ServiceSpan), 'http.route') === '/user', 'http.route is /user');
+    check(
+      server?.spanId === line?.span_id,
+      "the log line's span_id is the server span's",
+      `${String(line?.span_id)} vs ${server?.spanId ?? '-'}`,
+    );
+    check(
+      attribute(server ?? ({} as ServiceSpan), 'http.route') === '/user',
+      'http.route is /user',
+    );
     const children = spans.filter((span) => server && span.parentSpanId === server.spanId);
-    const dynamo = children.filter((span) => span.name.startsWith('DynamoDB.') && span.kind === CLIENT);
+    const dynamo = children.filter(
+      (span) => span.name.startsWith('DynamoDB.') && span.kind === CLIENT,
+    );
     const s3 = children.filter((span) => span.name.startsWith('S3.') && span.kind === CLIENT);
-    check(dynamo.length > 0, 'DynamoDB client spans are children of the server span',
-      dynamo.map((span) => span.name).join(', '));
-    check(s3.length > 0, 'S3 client spans are children of the server span',
-      s3.map((span) => span.name).join(', '));
+    check(
+      dynamo.length > 0,
+      'DynamoDB client spans are children of the server span',
+      dynamo.map((span) => span.name).join(', '),
+    );
+    check(
+      s3.length > 0,
+      'S3 client spans are children of the server span',
+      s3.map((span) => span.name).join(', '),
+    );
     for (const span of spans) log(`  ${describe(span)} kind=${String(span.kind)}`);
 
     // 2. W3C traceparent: the server span continues the caller's trace under the caller's span.
@@ -159,9 +187,11 @@ async function main(): Promise<void> {
     await status.arrayBuffer();
     const continued = await spansOfTrace(spansFile, callerTrace, (found) => found.length > 0);
     const statusSpan = continued.find((span) => span.name === 'GET /status');
-    check(statusSpan?.parentSpanId === callerSpan,
+    check(
+      statusSpan?.parentSpanId === callerSpan,
       "GET /status with a traceparent is the caller's child in the caller's trace",
-      continued.map(describe).join(', ') || 'no span of that trace');
+      continued.map(describe).join(', ') || 'no span of that trace',
+    );
 
     // 3. Probes and scrapes: no span. Another traced request marks the point where spans sent
     //    before it have arrived.
@@ -177,13 +207,17 @@ async function main(): Promise<void> {
     const probed = collectedSpans(spansFile).filter((span) =>
       ['/health', '/ready', '/metrics'].some((path) => span.name.endsWith(` ${path}`)),
     );
-    check(probed.length === 0, '/health, /ready and /metrics leave no span', probed.map(describe).join(', '));
+    check(
+      probed.length === 0,
+      '/health, /ready and /metrics leave no span',
+      probed.map(describe).join(', '),
+    );
   } finally {
     await stop(service.process);
     await stop(collector);
     await stopEmulator(emulator);
   }
-  log(`${failures.length === 0 ? 'all checks passed' : `${failures.length} check(s) failed`}`);
+  log(failures.length === 0 ? 'all checks passed' : `${failures.length} check(s) failed`);
   if (failures.length > 0) process.exit(1);
 }
 
