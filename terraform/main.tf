@@ -12,6 +12,14 @@ locals {
   # Unique across AWS by default: the account id is part of the name.
   avatars_bucket_name = var.avatars_bucket_name != null ? var.avatars_bucket_name : "${var.name_prefix}-avatars-${data.aws_caller_identity.current[0].account_id}"
 
+  # Graviton families carry a "g" after the generation digit (t4g, m7g, c7gn): arm64 hosts.
+  host_architecture = can(regex("^[a-z]+[0-9]+[a-z]*g[a-z]*\\.", var.instance_type)) ? "arm64" : "x86_64"
+  # The platform `make deploy-aws` builds the image for: the host's, not the laptop's.
+  image_platform = local.host_architecture == "arm64" ? "linux/arm64" : "linux/amd64"
+
+  # What the host runs: the public `image` when given, else the ECR image of image_tag.
+  host_image = var.image != null ? var.image : (var.enable_registry && var.image_tag != null ? "${module.registry[0].repository_url}:${var.image_tag}" : null)
+
   # What the service reads (the env contract of .env-example).
   service_env = {
     AWS_REGION      = var.aws_region
@@ -83,6 +91,7 @@ module "host" {
   name_prefix           = var.name_prefix
   aws_region            = var.aws_region
   instance_type         = var.instance_type
+  architecture          = local.host_architecture
   ami_id                = var.ami_id
   vpc_id                = module.host_network[0].vpc_id
   subnet_id             = module.host_network[0].public_subnet_ids[0]
@@ -90,7 +99,7 @@ module "host" {
   app_port              = var.app_port
   root_volume_size      = var.root_volume_size
   instance_profile_name = module.access.host_instance_profile_name
-  image                 = var.enable_registry ? "${module.registry[0].repository_url}:${var.image_tag}" : null
+  image                 = local.host_image
   service_env           = local.service_env
   api_key_parameter     = var.api_key_parameter_name
 }

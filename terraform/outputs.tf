@@ -69,3 +69,18 @@ output "eks_update_kubeconfig_command" {
   description = "Command that adds the cluster to ~/.kube/config (null when enable_eks is off)."
   value       = var.enable_eks ? "aws eks update-kubeconfig --region ${var.aws_region} --name ${module.eks[0].cluster_name}" : null
 }
+
+output "image" {
+  description = "Image the EC2 host runs: `<image_repository_url>:<image_tag>`, or the public `image` (null without a host image)."
+  value       = local.host_image
+}
+
+output "image_platform" {
+  description = "Platform of the host's instance type (linux/amd64 or linux/arm64): what `make deploy-aws` builds the image for."
+  value       = local.image_platform
+}
+
+output "host_public_ip" {
+  description = "Public IPv4 address of the EC2 host (null when enable_ec2 is off)."
+  value       = one(module.host[*].public_ip)
+}

@@ -162,13 +162,24 @@ variable "registry_force_delete" {
 }
 
 variable "image_tag" {
-  description = "Tag of the service image in the ECR repository that the EC2 host runs (tags are immutable: push a new tag per release)."
+  description = "Tag of the service image in the ECR repository that the EC2 host runs. `make deploy-aws` sets it to the commit of the image's sources (12 hex digits, plus `-dirty-<content hash>` for uncommitted changes) and pushes that image; the repository's tags are immutable, so a mutable tag such as `latest` is refused."
   type        = string
-  default     = "latest"
+  default     = null
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
-    error_message = "image_tag must be a Docker tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'."
+    condition     = var.image_tag == null || (can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest")
+    error_message = "image_tag must be a Docker tag other than latest: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-' (make deploy-aws derives it from the commit)."
+  }
+}
+
+variable "image" {
+  description = "A public image the EC2 host runs instead of the ECR one, for those who cannot build images: e.g. the image CI publishes, `ghcr.io/<owner>/<repo>:sha-<commit>`. With it `make deploy-aws` builds and pushes nothing. Null: `<image_repository_url>:<image_tag>`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.image == null || can(regex("^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[0-9a-f]{64})$", var.image)) && !endswith(coalesce(var.image, "x"), ":latest")
+    error_message = "image must be a full reference with a registry, a path and a tag (not latest) or a digest, such as ghcr.io/owner/sre-kit:sha-0123456789ab."
   }
 }
 
@@ -192,18 +203,18 @@ variable "enable_ec2" {
 }
 
 variable "instance_type" {
-  description = "EC2 instance type of the host. Only free-tier eligible x86_64 types are accepted."
+  description = "EC2 instance type of the host: t3.micro or t2.micro (x86_64), or t4g.micro (arm64, Graviton). The image is built for the type's architecture (output image_platform)."
   type        = string
   default     = "t3.micro"
 
   validation {
-    condition     = contains(["t3.micro", "t2.micro"], var.instance_type)
-    error_message = "instance_type must be a free-tier eligible x86_64 type: t3.micro or t2.micro."
+    condition     = contains(["t3.micro", "t2.micro", "t4g.micro"], var.instance_type)
+    error_message = "instance_type must be a small burstable type: t3.micro, t2.micro (x86_64) or t4g.micro (arm64)."
   }
 }
 
 variable "ami_id" {
-  description = "AMI of the host. Null: the latest Amazon Linux 2023 x86_64 AMI from the public SSM parameter (read at create time; later AMIs do not replace a running host)."
+  description = "AMI of the host, of the instance type's architecture. Null: the latest Amazon Linux 2023 AMI of that architecture from the public SSM parameter (read at create time; later AMIs do not replace a running host)."
   type        = string
   default     = null
 

@@ -3,11 +3,14 @@
 
 data "aws_ssm_parameter" "al2023" {
   count = var.ami_id == null ? 1 : 0
-  name  = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+  name  = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${var.architecture}"
 }
 
 locals {
   ami_id = coalesce(var.ami_id, one(data.aws_ssm_parameter.al2023[*].insecure_value))
+  # The boot script logs in to the registry only when it is ECR (the instance role pulls); any
+  # other image is pulled anonymously (a public image).
+  ecr_registry = can(regex("^[0-9]{12}\\.dkr\\.ecr\\.", var.image)) ? split("/", var.image)[0] : null
 }
 
 resource "aws_security_group" "this" {
@@ -42,15 +45,15 @@ resource "aws_vpc_security_group_egress_rule" "https" {
 
 resource "aws_instance" "this" {
   #checkov:skip=CKV_AWS_88:The host serves the public /status page; only app_port is open, to allowed_cidrs.
-  #checkov:skip=CKV_AWS_135:EBS optimisation is on for t3 (where it is free and default); t2.micro, the other free-tier type, does not support it.
+  #checkov:skip=CKV_AWS_135:EBS optimisation is on for t3 and t4g (where it is free and default); t2.micro does not support it.
   #checkov:skip=CKV_AWS_126:Detailed (1-minute) monitoring is billed; basic 5-minute metrics are enough for a free-tier host.
   ami                    = local.ami_id
   instance_type          = var.instance_type
   subnet_id              = var.subnet_id
   vpc_security_group_ids = [aws_security_group.this.id]
   iam_instance_profile   = var.instance_profile_name
-  # t3 is EBS-optimised at no cost; t2 does not support the flag.
-  ebs_optimized = startswith(var.instance_type, "t3.")
+  # t3 and t4g are EBS-optimised at no cost; t2 does not support the flag.
+  ebs_optimized = !startswith(var.instance_type, "t2.")
   monitoring    = false
 
   metadata_options {
@@ -70,7 +73,7 @@ resource "aws_instance" "this" {
 
   user_data = templatefile("${path.module}/user-data.sh.tftpl", {
     image             = var.image
-    registry          = split("/", var.image)[0]
+    ecr_registry      = local.ecr_registry
     region            = var.aws_region
     port              = var.app_port
     env               = var.service_env

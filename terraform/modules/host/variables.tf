@@ -14,8 +14,19 @@ variable "instance_type" {
   default     = "t3.micro"
 }
 
+variable "architecture" {
+  description = "CPU architecture of instance_type, x86_64 or arm64: picks the Amazon Linux 2023 AMI when ami_id is null."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.architecture)
+    error_message = "architecture must be x86_64 or arm64."
+  }
+}
+
 variable "ami_id" {
-  description = "AMI id. Null: the latest Amazon Linux 2023 x86_64 AMI from the public SSM parameter."
+  description = "AMI id, of the instance type's architecture. Null: the latest Amazon Linux 2023 AMI of that architecture from the public SSM parameter."
   type        = string
   default     = null
 }
@@ -53,12 +64,12 @@ variable "instance_profile_name" {
 }
 
 variable "image" {
-  description = "Full image reference in ECR, `<repository url>:<tag>`."
+  description = "Full image reference with a tag or digest: `<ECR repository url>:<tag>` (pulled with the instance role) or a public image."
   type        = string
 
   validation {
-    condition     = var.image != null && can(regex("^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[^:]+:[A-Za-z0-9_][A-Za-z0-9_.-]*$", var.image))
-    error_message = "The EC2 host runs the image from the ECR repository of this configuration: enable_ec2 needs enable_registry."
+    condition     = var.image != null && can(regex("^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[0-9a-f]{64})$", var.image))
+    error_message = "The EC2 host needs an image: the ECR one (enable_registry with image_tag, which make deploy-aws sets from the commit) or a public `image`."
   }
 }
 
