@@ -32,7 +32,7 @@ SERVICE := $(ROOT)/service
 HELP_GROUPS := Local stack|up down clean logs ps build dev;\
 Tests|test test-unit test-integration lint typecheck deps service-build;\
 Kubernetes on kind|tools kind-up kind-load deploy-kind kind-rollout-check browser-check kind-down chart-check chart-pod-check chart-docs chart-docs-check;\
-AWS|deploy-aws destroy-aws tf-check tf-moto-test tf-local tf-local-destroy tf-docs tf-docs-check;\
+AWS|deploy-aws destroy-aws deploy-aws-check tf-check tf-moto-test tf-local tf-local-destroy tf-docs tf-docs-check;\
 Observability|obs-check obs-prometheus-check obs-trace-check obs-rules;\
 Image|image image-arm64-check;\
 Verification|bench bench-check chaos fuzz policy-check workflows-check portability-check image-check compose-check kind-journey bench-deps bench-typecheck;\

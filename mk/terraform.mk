@@ -5,6 +5,8 @@ TF_DIR := $(ROOT)/terraform
 TF_CACHE := $(ROOT)/.cache/terraform
 # The emulator of the running local stack, as the host sees it.
 TF_ENDPOINT ?= http://localhost:4566
+# Seconds `make deploy-aws` waits for the host's /status.
+DEPLOY_WAIT ?= 600
 # .tflint.aws.hcl adds the AWS ruleset (needs `tflint --init` and github.com): see terraform/README.md.
 TFLINT_CONFIG ?= .tflint.hcl
 # The env contract: .env when present, else .env-example.
@@ -87,11 +89,16 @@ tf-local-destroy: ## Destroy what `make tf-local` created on the emulator (state
 	    -var enable_ec2=false -var enable_eks=false -var enable_registry=false -var allow_plain_http=true
 
 .PHONY: deploy-aws
-deploy-aws: ## Deploy terraform/ to your AWS account: credentials check, plan, confirm (AUTO_APPROVE=1 skips), apply, outputs
+deploy-aws: ## Deploy to your AWS account: plan, confirm (AUTO_APPROVE=1 skips), build, apply, push, wait for /status
 	@$(TF_REQUIRE)
-	@AUTO_APPROVE=$(AUTO_APPROVE) $(TF_DIR)/scripts/aws.sh deploy
+	@AUTO_APPROVE=$(AUTO_APPROVE) DEPLOY_WAIT=$(DEPLOY_WAIT) $(TF_DIR)/scripts/aws.sh deploy
 
 .PHONY: destroy-aws
-destroy-aws: ## Destroy everything deploy-aws created in your AWS account (confirmation; AUTO_APPROVE=1 skips)
+destroy-aws: ## Destroy everything deploy-aws created in your AWS account, pushed images included (confirmation)
 	@$(TF_REQUIRE)
 	@AUTO_APPROVE=$(AUTO_APPROVE) $(TF_DIR)/scripts/aws.sh destroy
+
+.PHONY: deploy-aws-check
+deploy-aws-check: bench-deps ## make deploy-aws and destroy-aws end to end on moto and a local registry: order, tag, rerun, timeout report, teardown
+	@$(TF_REQUIRE)
+	@$(NODE_PATH_ENV) $(ROOT)/verify/checks/deploy-aws-check.sh
