@@ -22,7 +22,8 @@ bin="$root/bin"
 # workflow builds it with `scripts/install-tools.sh kube-linter` and `make chart-check` uses it
 # when present; promtool and prometheus are large builds that only the observability targets need
 # (make obs-tools), as is ocb, the collector builder that observability/otelcol/build.sh runs;
-# buildx and crane serve make image-arm64-check alone.
+# buildx and crane serve make image-arm64-check alone, registry (the distribution project's)
+# make deploy-aws-check.
 default_tools="helm kind kubeconform helm-unittest helm-docs helm-values-schema-json tflint terraform-docs actionlint"
 
 # Linker flags of the release builds. helm's Makefile stamps its version and the Kubernetes
@@ -115,6 +116,9 @@ tool_spec() {
     ocb)
       module="go.opentelemetry.io/collector/cmd/builder@$OTELCOL_VERSION"
       probe=version ;;
+    registry)
+      # No probe: another program named registry on PATH is not this one.
+      module="github.com/distribution/distribution/v3/cmd/registry@$DISTRIBUTION_VERSION" ;;
     *) return 1 ;;
   esac
   release=${release:-${module##*@}}
