@@ -17,5 +17,6 @@ command -v terraform >/dev/null 2>&1 || {
 moto_bin=$("$root/scripts/ensure-pytool.sh" "moto[server]==$MOTO_VERSION")
 
 cd "$root/verify"
-MOTO_BIN="$moto_bin" MOTO_VERSION="$MOTO_VERSION" KUBERNETES_VERSION="$KUBERNETES_VERSION" \
+# The host runs <repository>:<image_tag>; make deploy-aws derives the tag, this check names one.
+TF_VAR_image_tag=tf-moto-check MOTO_BIN="$moto_bin" MOTO_VERSION="$MOTO_VERSION" KUBERNETES_VERSION="$KUBERNETES_VERSION" \
   exec node src/terraform-moto-check.ts
