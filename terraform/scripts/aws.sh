@@ -98,7 +98,7 @@ on_exit() {
   local rc=$?
   if ((rc != 0)); then
     log ""
-    log "deploy-aws: stopped. $phase_note"
+    log "$action-aws: stopped. $phase_note"
   fi
   rm -rf "$work"
 }
@@ -115,8 +115,7 @@ tf init -input=false >"$work/init.log" 2>&1 || {
 # rebuilds nor replaces the host. Uncommitted changes under service/ add -dirty-<hash of their
 # content>: the same tree gives the same tag, another tree another one. Never `latest`.
 image_tag() {
-  { command -v git >/dev/null 2>&1 && git -C "$root" rev-parse --git-dir >/dev/null 2>&1; } ||
-    die "cannot derive the image tag: $root is not a git checkout (or set the variable image to a published image)"
+  { command -v git >/dev/null 2>&1 && git -C "$root" rev-parse --git-dir >/dev/null 2>&1; } || return 1
   local commit tree index
   commit=$(git -C "$root" log -1 --format=%H -- service)
   [[ -n $commit ]] || commit=$(git -C "$root" rev-parse HEAD)
@@ -199,12 +198,14 @@ if [[ $action == destroy ]]; then
 fi
 
 # --- deploy ---------------------------------------------------------------------------------------
-tag=$(image_tag)
-var_args+=("-var=image_tag=$tag")
+# No git checkout: no tag, which only a build needs (checked below).
+tag=$(image_tag) || tag=""
+[[ -z $tag ]] || var_args+=("-var=image_tag=$tag")
 # shellcheck disable=SC2046 # one word per value
 set -- $(settings)
 (($# == 7)) || {
   cat "$work/console.log" >&2
+  [[ -n $tag ]] || log "no image tag: $root is not a git checkout with git installed; set the variable image to a published image"
   die "could not read the configuration (terraform console)"
 }
 region=$1 repo_name=$2 platform=$3 public_image=$4 enable_ec2=$5 enable_registry=$6 app_port=$7
@@ -213,6 +214,7 @@ if [[ $public_image != - ]]; then
   log "image: $public_image (the variable image): nothing to build or push"
 elif [[ $enable_ec2 == true && $enable_registry == true ]]; then
   build=1
+  [[ -n $tag ]] || die "cannot derive the image tag: $root is not a git checkout with git installed (or set the variable image to a published image)"
   log "image: $repo_name:$tag for $platform (the host's platform)"
 fi
 

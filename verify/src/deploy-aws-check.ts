@@ -8,7 +8,9 @@
 //     from the user data the instance received, with the pushed image, on a free port, and the
 //     script's wait polls it (DEPLOY_AWS_TEST_STATUS_URL).
 // It proves: the order of the steps, the tag (the commit of service/, never latest), the rendered
-// user data passes shellcheck, the host's unit serves /status; a rerun applies and pushes nothing;
+// user data passes shellcheck, the host's unit serves /status; the user data of the other route
+// (a public image, no ECR login, the API key from SSM) renders and passes shellcheck; a rerun
+// applies and pushes nothing;
 // a host that never answers ends in the diagnosis report; destroy deletes the images and leaves
 // an empty state and an empty moto account.
 // Needs terraform, docker, shellcheck, and MOTO_BIN, AWSCLI_BIN (bins of the pinned venvs) and
@@ -241,6 +243,40 @@ async function main(endpoint: string, facade: EcrFacade, ecr: ECRClient, ec2: EC
     );
     const userData = readFileSync(join(work, 'user-data.sh'), 'utf8');
     expect(userData.includes(`/sre-kit-deploy:${tagValue}`), 'the host runs that tag');
+
+    // --- the other route: a public image, and an API key from SSM -----------------------------------
+    step('user data rendered for a public image with api_key_parameter (terraform console)');
+    const rendered = spawnSync(
+      'terraform',
+      [`-chdir=${join(ROOT, 'terraform')}`, 'console', `-var=image_tag=${tagValue}`],
+      {
+        env,
+        encoding: 'utf8',
+        input:
+          'templatefile("modules/host/user-data.sh.tftpl", {image = "ghcr.io/owner/sre-kit:sha-0123456789ab", ecr_registry = null, region = "us-east-1", port = 8080, env = {PORT = "8080"}, api_key_parameter = "/sre-kit/api-key"})\n',
+      },
+    );
+    const publicUserData = rendered.stdout.replace(/^<<EOT\n/, '').replace(/\nEOT\s*$/, '\n');
+    expect(
+      rendered.status === 0 && publicUserData.startsWith('#!/bin/bash'),
+      'terraform renders the template',
+    );
+    const publicParsed = parseUserData(publicUserData);
+    const prepare = publicParsed.files.get('/usr/local/bin/sre-kit-prepare') ?? '';
+    expect(!publicUserData.includes('ecr get-login-password'), 'a public image: no ECR login');
+    expect(
+      prepare.includes('docker pull ghcr.io/owner/sre-kit:sha-0123456789ab') &&
+        prepare.includes("--name '/sre-kit/api-key'"),
+      'the boot script pulls the public image and reads the API key from SSM',
+    );
+    for (const [name, script] of [
+      ['user data (public image)', publicUserData],
+      ['sre-kit-prepare (public image, API key)', prepare],
+    ] as const) {
+      const sc = spawnSync('shellcheck', ['-s', 'bash', '-'], { input: script, encoding: 'utf8' });
+      expect(sc.status === 0, `shellcheck: ${name}`);
+      if (sc.status !== 0) console.error(sc.stdout);
+    }
 
     // --- 2. a rerun with no change: nothing applied, nothing pushed -------------------------------
     step('make deploy-aws again, nothing changed');
