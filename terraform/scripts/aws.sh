@@ -269,7 +269,6 @@ if ((changes == 1)); then
 else
   step "terraform apply: no changes, nothing to apply"
 fi
-tf output -json >"$work/outputs.json"
 output() { tf output -raw "$1" 2>/dev/null || true; }
 
 if ((build == 1 && pushed == 0)); then
