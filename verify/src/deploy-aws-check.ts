@@ -36,10 +36,12 @@ import { freePort, start, stop, waitForHttp, type Started } from './lib/proc.ts'
 import { ROOT } from './lib/stack.ts';
 import { startEcrFacade, type EcrFacade } from './deploy-aws/ecr-facade.ts';
 import { parseUserData, runnableExecStart } from './deploy-aws/user-data.ts';
-import { leftovers } from './terraform/moto-checks.ts';
+import { leftovers } from './terraform/leftovers.ts';
 
 class CheckFailed extends Error {}
-const log = (message: string) => console.error(`deploy-aws-check: ${message}`);
+const log = (message: string) => {
+  console.error(`deploy-aws-check: ${message}`);
+};
 const die = (message: string): never => {
   throw new CheckFailed(message);
 };
@@ -50,7 +52,9 @@ function required(name: string): string {
 }
 const startedAt = performance.now();
 const elapsed = () => `${Math.round((performance.now() - startedAt) / 1000)}s`;
-const step = (message: string) => log(`--- ${message} (+${elapsed()})`);
+const step = (message: string) => {
+  log(`--- ${message} (+${elapsed()})`);
+};
 let failures = 0;
 function expect(ok: boolean, what: string): void {
   console.log(`  ${ok ? 'ok  ' : 'FAIL'}  ${what}`);
@@ -187,7 +191,7 @@ async function main(endpoint: string, facade: EcrFacade, ecr: ECRClient, ec2: EC
             name: containerName,
             envFiles: { '/etc/sre-kit/env': envFile, '/run/sre-kit/secrets.env': secrets },
           });
-          const image = command.at(-1)!;
+          const image = command.at(-1) ?? '';
           images.add(image);
           // The host pulls this name from ECR. The Docker engine that pushed the image is this one:
           // the pushed reference is tagged with the name the host uses.
@@ -195,7 +199,7 @@ async function main(endpoint: string, facade: EcrFacade, ecr: ECRClient, ec2: EC
           images.add(pushed);
           execFileSync('docker', ['tag', pushed, image]);
           console.log(`  the unit's ExecStart: ${command.join(' ')}`);
-          host = start(command[0]!, command.slice(1), { logFile: join(work, 'host.log') });
+          host = start('docker', command.slice(1), { logFile: join(work, 'host.log') });
         })().catch((err: unknown) => {
           hostError = (err as Error).message;
           abort.abort();
@@ -218,7 +222,7 @@ async function main(endpoint: string, facade: EcrFacade, ecr: ECRClient, ec2: EC
       'the host answers',
     ].map((s) => first.output.indexOf(s));
     expect(
-      order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)),
+      order.every((at, i) => at >= 0 && (i === 0 || at > (order[i - 1] ?? Infinity))),
       'steps in order: plan, build, apply, push, wait, the host answers',
     );
     const tag = /image: sre-kit-deploy:(\S+) for (linux\/\w+)/.exec(first.output);
@@ -366,6 +370,7 @@ for (const name of [
   'AWS_CONFIG_FILE',
   'AWS_SHARED_CREDENTIALS_FILE',
 ])
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- unsets the variable for every child process
   delete process.env[name];
 Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: 'test',

@@ -4,7 +4,7 @@
 // image of the repository (moto's PutImage), so `aws ecr describe-images`, `list-images` and
 // `batch-delete-image` see it; an immutable tag that exists is refused, as ECR refuses it.
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import { ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
+import { PutImageCommand, type ECRClient } from '@aws-sdk/client-ecr';
 
 export interface EcrFacade {
   server: Server;
@@ -19,8 +19,12 @@ const MANIFEST_PUT = /^\/v2\/(.+)\/manifests\/([^/]+)$/;
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('data', (c: Buffer) => {
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      resolve(Buffer.concat(chunks));
+    });
     req.on('error', reject);
   });
 }
@@ -94,7 +98,9 @@ export async function startEcrFacade(options: {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

@@ -13,7 +13,7 @@ const HEREDOC = /^cat >(\S+) <<'([A-Z]+)'\n([\s\S]*?)\n\2$/gm;
 
 export function parseUserData(script: string): UserData {
   const files = new Map<string, string>();
-  for (const [, path, , body] of script.matchAll(HEREDOC)) files.set(path!, body!);
+  for (const [, path = '', , body = ''] of script.matchAll(HEREDOC)) files.set(path, body);
   const unit = files.get('/etc/systemd/system/sre-kit.service');
   if (!unit) throw new Error('the user data writes no /etc/systemd/system/sre-kit.service');
   const line = unit.split('\n').find((l) => l.startsWith('ExecStart='));
@@ -37,7 +37,8 @@ export function runnableExecStart(
     throw new Error(`ExecStart is not 'docker run': ${execStart.join(' ')}`);
   const set = (flag: string, map: (value: string) => string) => {
     args.forEach((arg, i) => {
-      if (arg === flag && i + 1 < args.length) args[i + 1] = map(args[i + 1]!);
+      const value = args[i + 1];
+      if (arg === flag && value !== undefined) args[i + 1] = map(value);
     });
   };
   set('--name', () => replace.name);
