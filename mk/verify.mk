@@ -48,8 +48,8 @@ policy-check: bench-deps deps ## Repository policy tests: workflows, version pin
 	cd $(VERIFY) && $(NODE_PATH_ENV) npm test --silent
 
 .PHONY: workflows-check
-workflows-check: ## actionlint + shellcheck on every workflow, every action pinned by commit SHA
-	$(ROOT)/verify/checks/workflows-check.sh
+workflows-check: bench-deps ## actionlint + shellcheck on every workflow, every action pinned by commit SHA
+	$(NODE_PATH_ENV) $(ROOT)/verify/checks/workflows-check.sh
 
 .PHONY: portability-check
 portability-check: bench-deps ## shellcheck on every script, and no bash 4+, GNU-only or post-3.81 make construct in scripts and recipes (macOS)
