@@ -37,6 +37,7 @@ import { ROOT } from './lib/stack.ts';
 import { startEcrFacade, type EcrFacade } from './deploy-aws/ecr-facade.ts';
 import { parseUserData, runnableExecStart } from './deploy-aws/user-data.ts';
 import { leftovers } from './terraform/leftovers.ts';
+import { useEmulatorCredentials } from './lib/emulator-env.ts';
 
 class CheckFailed extends Error {}
 const log = (message: string) => {
@@ -362,21 +363,7 @@ async function main(endpoint: string, facade: EcrFacade, ecr: ECRClient, ec2: EC
   log(`PASS: deploy, rerun without changes, timeout report, destroy left nothing (${elapsed()})`);
 }
 
-// Nothing may reach real AWS or pick up a developer's profile.
-for (const name of [
-  'AWS_PROFILE',
-  'AWS_SESSION_TOKEN',
-  'AWS_ENDPOINT_URL',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-])
-  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- unsets the variable for every child process
-  delete process.env[name];
-Object.assign(process.env, {
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_REGION: 'us-east-1',
-  AWS_DEFAULT_REGION: 'us-east-1',
+useEmulatorCredentials({
   AWS_CONFIG_FILE: join(work, 'aws-config'),
   AWS_SHARED_CREDENTIALS_FILE: join(work, 'aws-credentials'),
 });

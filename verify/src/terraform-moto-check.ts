@@ -19,6 +19,7 @@ import { checkCreated } from './terraform/created-resources.ts';
 import { emptyVersionedBucket } from './terraform/empty-bucket.ts';
 import { leftovers } from './terraform/leftovers.ts';
 import { parseOutputs } from './terraform/outputs.ts';
+import { useEmulatorCredentials } from './lib/emulator-env.ts';
 
 const TF_DIR = join(ROOT, 'terraform');
 
@@ -227,22 +228,7 @@ async function main(moto: { endpoint: string }): Promise<void> {
   log(`PASS: apply, no drift, schema and settings, destroy left nothing (${elapsed()})`);
 }
 
-// Nothing may reach real AWS or pick up a developer's profile: terraform, the SDK and the
-// service's tests all inherit this environment.
-for (const name of [
-  'AWS_PROFILE',
-  'AWS_SESSION_TOKEN',
-  'AWS_ENDPOINT_URL',
-  'AWS_CONFIG_FILE',
-  'AWS_SHARED_CREDENTIALS_FILE',
-])
-  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- unsets the variable for every child process
-  delete process.env[name];
-Object.assign(process.env, {
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_REGION: 'us-east-1',
-  AWS_DEFAULT_REGION: 'us-east-1',
+useEmulatorCredentials({
   TF_DATA_DIR: join(work, 'tf-data'),
   TF_IN_AUTOMATION: '1',
   TF_INPUT: '0',

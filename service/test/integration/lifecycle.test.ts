@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { createTestResources, type TestResources } from '../support/resources.ts';
 import { startTestApp } from '../support/test-app.ts';
+import { resourcesEnv } from '../support/service-process.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
@@ -77,13 +78,7 @@ describe('process lifecycle (integration)', function () {
     const result = await runService(
       {
         PORT: '0',
-        AWS_REGION: resources.region,
-        AWS_ENDPOINT_URL: resources.emulator.endpoint,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        USERS_TABLE: resources.usersTable,
-        STATE_TABLE: resources.stateTable,
-        AVATARS_BUCKET: resources.bucket,
+        ...resourcesEnv(resources),
         GEOIP_DB_PATH: '/nonexistent.mmdb',
         SHUTDOWN_TIMEOUT_MS: '5000',
       },

@@ -34,6 +34,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The env contract's AWS part for the emulator and the resources of a test run. */
+export function resourcesEnv(resources: TestResources): Record<string, string> {
+  return {
+    AWS_REGION: resources.region,
+    AWS_ENDPOINT_URL: resources.emulator.endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    USERS_TABLE: resources.usersTable,
+    STATE_TABLE: resources.stateTable,
+    AVATARS_BUCKET: resources.bucket,
+  };
+}
+
 export interface ServiceProcess {
   url: string;
   pid: number;
@@ -52,13 +65,7 @@ export async function startServiceProcess(
     env: {
       PATH: process.env.PATH,
       PORT: String(port),
-      AWS_REGION: resources.region,
-      AWS_ENDPOINT_URL: resources.emulator.endpoint,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      USERS_TABLE: resources.usersTable,
-      STATE_TABLE: resources.stateTable,
-      AVATARS_BUCKET: resources.bucket,
+      ...resourcesEnv(resources),
       LOG_LEVEL: 'debug',
       // Under c8 the process writes its coverage too (it exits through process.exit on SIGTERM).
       ...(process.env.NODE_V8_COVERAGE ? { NODE_V8_COVERAGE: process.env.NODE_V8_COVERAGE } : {}),
