@@ -72,6 +72,5 @@ export async function removeHost(check: DeployCheck, host: PlayedHost): Promise<
     host.images.add(`sre-kit-api:${built[1]}`);
     host.images.add(`127.0.0.1:${check.facade.port}/sre-kit-deploy:${built[1]}`);
   }
-  // Only the tags this run made; the layers stay for other builds.
   for (const image of host.images) spawnSync('docker', ['rmi', image], { stdio: 'ignore' });
 }
