@@ -24,9 +24,10 @@ export function parseUserData(script: string): UserData {
 }
 
 /**
- * The unit's ExecStart as this machine can run it: what systemd and the host provide differently
- * is replaced, nothing else. docker from PATH, a unique container name (the Docker engine is
- * shared), the env files where the check wrote them, json-file logs (no journald here).
+ * The unit's ExecStart as a plain Docker host without systemd can run it: what systemd and the EC2
+ * host provide differently is replaced, nothing else. docker from PATH, a unique container name
+ * (the Docker engine may be shared), the env files where the check wrote them, json-file logs (no
+ * journald).
  */
 export function runnableExecStart(
   execStart: string[],
